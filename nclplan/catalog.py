@@ -1,0 +1,371 @@
+"""Find, load and validate protocol files; look routes up by target, alias or id.
+
+Protocol files are YAML read with a SafeLoader that also rejects anchors/aliases (a protocol has
+no use for them, and they are how "billion laughs" files blow up) and duplicate keys (YAML would
+silently keep the last). Every error names ``file:line: field: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from nclplan.errors import CatalogError, UnknownTargetError, UsageError
+from nclplan.models import Reagent, Route
+
+LIBRARY_FILE = "reagents.yaml"
+ENV_PATH = "NCLPLAN_PATH"
+MAX_FILE_BYTES = 1_000_000  # a protocol is a few kB; refuse anything absurd before parsing
+
+
+@dataclass
+class Catalog:
+    """The routes and reagent library in force, with the file each came from."""
+
+    routes: dict[str, Route] = field(default_factory=dict)
+    reagents: dict[str, Reagent] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # route id -> file
+    errors: list[str] = field(default_factory=list)
+
+    def route_list(self) -> list[Route]:
+        return [self.routes[k] for k in sorted(self.routes)]
+
+
+# ---- YAML with line numbers ------------------------------------------------------------------
+
+
+def _read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Parse one YAML file safely; return data and a map from field path to line number."""
+    import yaml
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CatalogError(f"{path}: {size} bytes is too large for a protocol file")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read ({exc.strerror})") from exc
+
+    class _Loader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                ev = self.peek_event()
+                raise CatalogError(
+                    f"{path}:{ev.start_mark.line + 1}: YAML aliases (*{ev.anchor}) are not "
+                    "allowed in protocol files"
+                )
+            ev = self.peek_event()
+            if getattr(ev, "anchor", None):
+                raise CatalogError(
+                    f"{path}:{ev.start_mark.line + 1}: YAML anchors (&{ev.anchor}) are not "
+                    "allowed in protocol files"
+                )
+            return super().compose_node(parent, index)
+
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise CatalogError(f"{path}:1: empty file")
+        lines: dict[tuple[Any, ...], int] = {}
+        _walk(node, (), lines, path)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or "invalid YAML"
+        if "constructor for the tag" in problem:
+            problem = f"unsafe or unknown YAML tag ({problem.split('tag')[-1].strip()})"
+        raise CatalogError(f"{path}:{line}: {problem}") from exc
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: invalid YAML ({exc})") from exc
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _walk(node: Any, at: tuple[Any, ...], lines: dict[tuple[Any, ...], int], path: Path) -> None:
+    import yaml
+
+    lines[at] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                raise CatalogError(f"{path}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
+            seen.add(key)
+            _walk(value_node, (*at, key), lines, path)
+            lines[(*at, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, (*at, i), lines, path)
+
+
+def _line_for(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int:
+    """The line of the deepest part of ``loc`` the file has (a missing key: its parent)."""
+    names = {"yield_": "yield", "schema_": "schema"}
+    loc = tuple(names.get(p, p) if isinstance(p, str) else p for p in loc)
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return 1
+
+
+def _validation_messages(path: Path, exc: Any, lines: dict[tuple[Any, ...], int]) -> list[str]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        where = ".".join(str(p) for p in loc) or "(file)"
+        msg = err["msg"].removeprefix("Value error, ")
+        out.append(f"{path}:{_line_for(loc, lines)}: {where}: {msg}")
+    return out
+
+
+# ---- loading ---------------------------------------------------------------------------------
+
+
+def load_route(path: Path) -> tuple[Route, dict[tuple[Any, ...], int]]:
+    """One route file, validated; raises CatalogError with every problem found in it."""
+    from pydantic import ValidationError
+
+    data, lines = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise CatalogError(f"{path}:1: a protocol file holds a mapping (id:, title:, ...)")
+    try:
+        route = Route.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogError("\n".join(_validation_messages(path, exc, lines))) from exc
+    if route.id != path.stem:
+        raise CatalogError(f"{path}:{lines.get(('id',), 1)}: id: {route.id!r} must equal the "
+                           f"file name {path.stem!r}")
+    return route, lines
+
+
+def load_library(path: Path) -> dict[str, Reagent]:
+    from pydantic import ValidationError
+
+    data, lines = _read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("reagents"), dict):
+        raise CatalogError(f"{path}:1: a reagent library holds 'reagents:' mapping ids to entries")
+    out: dict[str, Reagent] = {}
+    errors: list[str] = []
+    for key, entry in data["reagents"].items():
+        try:
+            out[str(key)] = Reagent.model_validate(entry)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                loc = ("reagents", key, *err["loc"])
+                errors.append(f"{path}:{_line_for(loc, lines)}: {'.'.join(map(str, loc))}: "
+                              f"{err['msg'].removeprefix('Value error, ')}")
+    if errors:
+        raise CatalogError("\n".join(errors))
+    return out
+
+
+def shipped_dir() -> Path:
+    """The protocols folder installed with the package."""
+    return Path(str(resources.files("nclplan.protocols")))
+
+
+def search_path(extra: Iterable[Path] = ()) -> list[Path]:
+    """Shipped catalog first, then ``NCLPLAN_PATH`` entries, then ``--catalog`` folders."""
+    dirs = [shipped_dir()]
+    env = os.environ.get(ENV_PATH, "")
+    dirs += [Path(p) for p in env.split(os.pathsep) if p.strip()]
+    dirs += list(extra)
+    return dirs
+
+
+def _yaml_files(target: Path) -> Iterator[Path]:
+    if target.is_dir():
+        yield from sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml"))
+    else:
+        yield target
+
+
+def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalog:
+    """Load every route and reagent library on the search path.
+
+    With ``collect`` the problems are gathered in ``Catalog.errors`` (for ``nclplan check``);
+    otherwise the first broken file raises CatalogError.
+    """
+    cat = Catalog()
+    route_files: list[Path] = []
+    for d in search_path(extra):
+        if not d.exists():
+            msg = f"{d}: catalog folder does not exist"
+            if not collect:
+                raise CatalogError(msg)
+            cat.errors.append(msg)
+            continue
+        for f in _yaml_files(d):
+            if f.name == LIBRARY_FILE:
+                try:
+                    lib = load_library(f)
+                except CatalogError as exc:
+                    if not collect:
+                        raise
+                    cat.errors += str(exc).splitlines()
+                    continue
+                for key, reagent in lib.items():
+                    if key in cat.reagents and cat.reagents[key] != reagent:
+                        msg = f"{f}: reagent {key!r} is already defined differently"
+                        if not collect:
+                            raise CatalogError(msg)
+                        cat.errors.append(msg)
+                    cat.reagents[key] = reagent
+            elif not f.name.startswith("_"):
+                route_files.append(f)
+    for f in route_files:
+        try:
+            route, lines = load_route(f)
+            if route.id in cat.routes:
+                raise CatalogError(f"{f}:1: id: {route.id!r} is also defined in "
+                                   f"{cat.files[route.id]}")
+            _cross_check(route, cat, f, lines)
+        except CatalogError as exc:
+            if not collect:
+                raise
+            cat.errors += str(exc).splitlines()
+            continue
+        cat.routes[route.id] = route
+        cat.files[route.id] = str(f)
+    return cat
+
+
+def _cross_check(route: Route, cat: Catalog, path: Path, lines: dict[tuple[Any, ...], int]) -> None:
+    """What a single file cannot check alone: its reagents exist and have what scaling needs."""
+    from nclplan import chemistry
+
+    errors = []
+    for i, line in enumerate(route.reagents):
+        where = f"{path}:{lines.get(('reagents', i, 'reagent'), 1)}: reagents.{i}.reagent"
+        reagent = cat.reagents.get(line.reagent)
+        if reagent is None:
+            close = difflib.get_close_matches(line.reagent, list(cat.reagents), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            errors.append(f"{where}: {line.reagent!r} is not in the reagent library{hint}")
+            continue
+        if line.form == "liquid" and line.volume is not None and reagent.density is None \
+                and reagent.formula is not None and not line.as_needed:
+            errors.append(f"{where}: liquid {line.reagent!r} has no density in the library")
+        if reagent.formula is None and reagent.molar_mass is None and line.form != "gas" \
+                and not line.as_needed and (line.amount is not None or line.role == "metal-precursor"):
+            errors.append(f"{where}: {line.reagent!r} has no formula or molar mass")
+    metal = route.metal_line
+    reagent = cat.reagents.get(metal.reagent)
+    if reagent is not None and reagent.formula is not None:
+        n = chemistry.atoms_of(chemistry.normalize_hydrate(reagent.formula), route.target.metal)
+        if n == 0:
+            errors.append(f"{path}: metal precursor {metal.reagent!r} holds no {route.target.metal}")
+    if route.target.formula is not None:
+        try:
+            cluster = chemistry.parse_cluster(route.target.formula)
+        except UsageError as exc:
+            errors.append(f"{path}:{lines.get(('target', 'formula'), 1)}: target.formula: {exc}")
+        else:
+            if cluster.metal != route.target.metal:
+                errors.append(f"{path}: target.metal {route.target.metal} does not match formula")
+            if route.target.metal_atoms not in (None, cluster.metal_atoms):
+                errors.append(f"{path}: target.metal_atoms does not match formula")
+    elif route.target.metal_atoms is None:
+        errors.append(f"{path}: target needs metal_atoms when it has no formula")
+    if errors:
+        raise CatalogError("\n".join(errors))
+
+
+# ---- lookup ----------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+def target_metal_atoms(route: Route) -> int:
+    from nclplan import chemistry
+
+    if route.target.metal_atoms is not None:
+        return route.target.metal_atoms
+    assert route.target.formula is not None  # guaranteed by _cross_check
+    return chemistry.parse_cluster(route.target.formula).metal_atoms
+
+
+def names_of(route: Route) -> list[str]:
+    names = [route.id, route.target.name, *route.target.aliases]
+    if route.target.formula:
+        names.append(route.target.formula)
+    return names
+
+
+def resolve(cat: Catalog, target: str, route_id: str | None = None) -> tuple[Route, list[Route]]:
+    """The route to plan for ``target`` (and ``--route``), and the alternatives for that core."""
+    if not target.strip():
+        raise UsageError("empty target; name a cluster such as Au25 (see 'nclplan list')")
+    matches = _matches(cat, target)
+    if route_id is not None:
+        if route_id not in cat.routes:
+            close = difflib.get_close_matches(route_id, list(cat.routes), n=3, cutoff=0.5)
+            raise UnknownTargetError(route_id, close)
+        chosen = cat.routes[route_id]
+        if matches and chosen not in matches and target != route_id:
+            raise UsageError(f"route {route_id!r} makes {chosen.target.name}, not {target!r}; "
+                             f"routes for {target!r}: {', '.join(r.id for r in matches)}")
+        if not matches and target != route_id:
+            raise UnknownTargetError(target, _suggest(cat, target))
+    elif not matches:
+        raise UnknownTargetError(target, _suggest(cat, target))
+    elif len(matches) == 1:
+        chosen = matches[0]
+    else:
+        defaults = [r for r in matches if r.default]
+        if len(defaults) != 1:
+            raise UsageError(f"{target!r} is made by several routes; pick one with --route: "
+                             f"{', '.join(r.id for r in matches)}")
+        chosen = defaults[0]
+    core = (chosen.target.metal, target_metal_atoms(chosen))
+    alternatives = [r for r in cat.route_list()
+                    if r.id != chosen.id and (r.target.metal, target_metal_atoms(r)) == core]
+    return chosen, alternatives
+
+
+def _matches(cat: Catalog, target: str) -> list[Route]:
+    from nclplan import chemistry
+
+    key = _norm(target)
+    if target in cat.routes:
+        return [cat.routes[target]]
+    exact = [r for r in cat.route_list() if key in {_norm(n) for n in names_of(r)}]
+    if exact:
+        return exact
+    try:
+        cluster = chemistry.parse_cluster(target)
+    except UsageError:
+        return []
+    out = []
+    for r in cat.route_list():
+        if (r.target.metal, target_metal_atoms(r)) != (cluster.metal, cluster.metal_atoms):
+            continue
+        if not cluster.ligands:  # "Au25": every route to that core
+            out.append(r)
+        elif r.target.formula and chemistry.hill(r.target.formula) == chemistry.hill(cluster.text):
+            if cluster.charge in (0, r.target.charge):
+                out.append(r)
+    return out
+
+
+def _suggest(cat: Catalog, target: str) -> list[str]:
+    names: dict[str, str] = {}
+    for r in cat.route_list():
+        core = f"{r.target.metal}{target_metal_atoms(r)}"
+        for n in [core, *names_of(r)]:
+            names.setdefault(n.lower(), n)
+    close = difflib.get_close_matches(target.lower(), list(names), n=4, cutoff=0.5)
+    return [names[c] for c in close]

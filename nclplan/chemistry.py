@@ -1,0 +1,195 @@
+"""Formulas, ligand abbreviations and cluster arithmetic.
+
+Molar masses always come from molmass (IUPAC atomic weights), never from typed-in numbers.
+Ligand abbreviations are expanded here, *before* molmass sees a formula: molmass has its own
+abbreviations, and some mean something else (its ``Cys`` is the peptide residue C3H5NOS, whereas
+a cysteinate ligand is C3H6NO2S), so passing ``Au25(Cys)18`` straight through would be wrong by
+18 x 17 g/mol.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from nclplan.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Ligand:
+    """A ligand as it is bound in a cluster (thiolates without their S-H hydrogen)."""
+
+    abbreviation: str
+    formula: str
+    name: str
+    # One-electron (X-type) bonds to the metal core: 1 for a thiolate or halide, 2 for a
+    # dithiolate, 0 for a neutral two-electron donor such as a phosphine.
+    x_count: int
+    charge: int = 0
+
+
+# Bound forms. Sources for the structures: IUPAC names of the parent thiols/phosphines; the
+# formulas are written out so that molmass computes the masses.
+_LIGANDS: tuple[Ligand, ...] = (
+    Ligand("PET", "SCH2CH2C6H5", "2-phenylethanethiolate", 1),
+    Ligand("SC2H4Ph", "SCH2CH2C6H5", "2-phenylethanethiolate", 1),
+    Ligand("SCH2CH2Ph", "SCH2CH2C6H5", "2-phenylethanethiolate", 1),
+    Ligand("SG", "SC10H16N3O6", "glutathionate", 1),
+    Ligand("Cys", "SCH2CH(NH2)COOH", "L-cysteinate", 1),
+    Ligand("MBA", "SC6H4COOH", "mercaptobenzoate", 1),
+    Ligand("p-MBA", "SC6H4COOH", "4-mercaptobenzoate", 1),
+    Ligand("pMBA", "SC6H4COOH", "4-mercaptobenzoate", 1),
+    Ligand("4-MBA", "SC6H4COOH", "4-mercaptobenzoate", 1),
+    Ligand("m-MBA", "SC6H4COOH", "3-mercaptobenzoate", 1),
+    Ligand("3-MBA", "SC6H4COOH", "3-mercaptobenzoate", 1),
+    Ligand("TBBT", "SC6H4C(CH3)3", "4-tert-butylbenzenethiolate", 1),
+    Ligand("DHLA", "S2C8H14O2", "dihydrolipoate (dithiolate)", 2),
+    Ligand("MSA", "SCH(COOH)CH2COOH", "mercaptosuccinate", 1),
+    Ligand("MHA", "S(CH2)5COOH", "6-mercaptohexanoate", 1),
+    Ligand("SPhF", "SC6H4F", "4-fluorobenzenethiolate", 1),
+    Ligand("4-FTP", "SC6H4F", "4-fluorobenzenethiolate", 1),
+    Ligand("SPhF2", "SC6H3F2", "3,4-difluorobenzenethiolate", 1),
+    Ligand("SPhMe2", "SC6H3(CH3)2", "2,4-dimethylbenzenethiolate", 1),
+    Ligand("BDT", "S2C6H4", "1,3-benzenedithiolate", 2),
+    Ligand("MBT", "SC6H4CH3", "methylbenzenethiolate", 1),
+    Ligand("PPh3", "P(C6H5)3", "triphenylphosphine", 0),
+    Ligand("TPP", "P(C6H5)3", "triphenylphosphine", 0),
+    # Counterions of isolated cluster salts.
+    Ligand("TOA", "N(C8H17)4", "tetraoctylammonium", 0, charge=+1),
+    Ligand("PPh4", "P(C6H5)4", "tetraphenylphosphonium", 0, charge=+1),
+)
+LIGANDS: dict[str, Ligand] = {lig.abbreviation: lig for lig in _LIGANDS}
+_LIGANDS_FOLDED: dict[str, Ligand] = {lig.abbreviation.lower(): lig for lig in _LIGANDS}
+
+# Organic groups a chemist writes inside a ligand (``SC2H4Ph``); expanded before molmass.
+_GROUPS = {"Ph": "C6H5", "Me": "CH3", "Et": "C2H5", "tBu": "C(CH3)3"}
+_GROUP_RE = re.compile(r"tBu|Ph|Me|Et")
+
+
+def lookup_ligand(token: str) -> Ligand | None:
+    """A known ligand by abbreviation (exact first, then ignoring case)."""
+    return LIGANDS.get(token) or _LIGANDS_FOLDED.get(token.lower())
+
+
+def _expand_group(fragment: str) -> str:
+    return _GROUP_RE.sub(lambda m: _GROUPS[m.group(0)], fragment)
+
+
+_PAREN_RE = re.compile(r"\(([^()]+)\)")
+
+
+def expand(formula: str) -> str:
+    """Replace ligand and group abbreviations by explicit formulas (``Au25(PET)18`` ->
+    ``Au25(SCH2CH2C6H5)18``). Raises UsageError for a token that is neither."""
+
+    def repl(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        lig = lookup_ligand(inner)
+        if lig is not None:
+            return f"({lig.formula})"
+        return f"({_expand_group(inner)})"
+
+    out = _PAREN_RE.sub(repl, formula.strip())
+    lig = lookup_ligand(out)
+    if lig is not None:  # a bare abbreviation such as "TOA"
+        return lig.formula
+    return _expand_group(out) if "(" not in formula else out
+
+
+@lru_cache(maxsize=512)
+def _formula(expanded: str) -> Any:
+    from molmass import Formula, FormulaError
+
+    try:
+        f = Formula(expanded)
+        f.mass  # noqa: B018 - molmass parses lazily; force it so errors surface here
+    except (FormulaError, KeyError, ValueError, IndexError) as exc:
+        raise UsageError(f"cannot read formula {expanded!r}: {exc}".splitlines()[0]) from exc
+    return f
+
+
+def molar_mass(formula: str) -> float:
+    """Average molar mass in g/mol of a formula that may use ligand abbreviations."""
+    return float(_formula(expand(formula)).mass)
+
+
+def monoisotopic_mass(formula: str) -> float:
+    """Monoisotopic mass (Da) of a formula that may use ligand abbreviations."""
+    return float(_formula(expand(formula)).monoisotopic_mass)
+
+
+def hill(formula: str) -> str:
+    """Hill-order formula (C, H, then alphabetical), for comparing ways of writing a cluster."""
+    return str(_formula(expand(formula)).formula)
+
+
+def composition(formula: str) -> dict[str, int]:
+    """Element counts of a formula."""
+    return {str(k): int(v.count) for k, v in _formula(expand(formula)).composition().items()}
+
+
+def atoms_of(formula: str, element: str) -> int:
+    """How many atoms of ``element`` one formula unit holds (1 Au in HAuCl4·3H2O)."""
+    return composition(formula).get(element, 0)
+
+
+def normalize_hydrate(formula: str) -> str:
+    """``HAuCl4·3H2O`` -> ``HAuCl4.3H2O`` (molmass reads the dot, not the middle dot)."""
+    return formula.replace("·", ".").replace("•", ".").replace("∙", ".")
+
+
+# ---- cluster notation -------------------------------------------------------------------------
+
+_CHARGE_RE = re.compile(r"^\[(?P<body>.+)\]\s*(?P<n>\d*)(?P<sign>[+-−])$|^(?P<body2>.+?)\s+(?P<n2>\d*)(?P<sign2>[+-−])$")
+_CLUSTER_RE = re.compile(r"^(?P<metal>[A-Z][a-z]?)(?P<n>\d+)(?P<rest>(?:\([^()]+\)\d*|[A-Z][a-z]?\d*)*)$")
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A cluster formula as a chemist writes it, split into its parts."""
+
+    text: str  # as given, without charge
+    charge: int
+    metal: str
+    metal_atoms: int
+    ligands: tuple[tuple[str, int], ...]  # (abbreviation or formula, count)
+
+    @property
+    def expanded(self) -> str:
+        return expand(self.text)
+
+
+def parse_charge(text: str) -> tuple[str, int]:
+    """Split ``[Au25(PET)18]-`` or ``Ag44(SPhF2)30 4-`` into body and charge."""
+    s = text.strip().replace("−", "-")
+    m = _CHARGE_RE.match(s)
+    if not m:
+        return s.strip("[] "), 0
+    body = m.group("body") or m.group("body2")
+    n = m.group("n") if m.group("body") else m.group("n2")
+    sign = m.group("sign") if m.group("body") else m.group("sign2")
+    value = int(n) if n else 1
+    return body.strip("[] "), value if sign == "+" else -value
+
+
+def parse_cluster(text: str) -> Cluster:
+    """Read ``Au25(PET)18``, ``[Au25(SC2H4Ph)18]-`` or ``Ag29(BDT)12(TPP)4 3-``."""
+    body, charge = parse_charge(text)
+    m = _CLUSTER_RE.match(body.replace(" ", ""))
+    if not m:
+        raise UsageError(f"cannot read cluster formula {text!r} (e.g. Au25(PET)18 or [Au25(SC2H4Ph)18]-)")
+    ligands: list[tuple[str, int]] = []
+    for lm in re.finditer(r"\(([^()]+)\)(\d*)|([A-Z][a-z]?)(\d*)", m.group("rest")):
+        name = lm.group(1) or lm.group(3)
+        count = int(lm.group(2) or lm.group(4) or 1)
+        ligands.append((name, count))
+    metal = m.group("metal")
+    from molmass import ELEMENTS
+
+    if metal not in ELEMENTS:
+        raise UsageError(f"unknown element {metal!r} in {text!r}")
+    cluster = Cluster(body.replace(" ", ""), charge, metal, int(m.group("n")), tuple(ligands))
+    hill(cluster.text)  # validates every part
+    return cluster

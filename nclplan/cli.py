@@ -1,0 +1,224 @@
+"""The command line: parses, calls the core, prints, maps errors to exit codes.
+
+This is the only module that imports typer or prints. stdout carries only the product (a plan
+as Markdown or JSON, a table); messages go to stderr so that piping works.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from nclplan import __version__
+from nclplan.errors import (
+    EXIT_FAILURE,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    NclplanError,
+    UsageError,
+)
+
+DEBUG_ENV = "NCLPLAN_DEBUG"
+
+app = typer.Typer(
+    name="nclplan",
+    help="Plan lab-ready syntheses of atomically precise metal nanoclusters from the literature.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class RouteFormat(str, Enum):
+    table = "table"
+    md = "md"
+    json = "json"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+CatalogOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--catalog", help="Extra folder of protocol YAML files (repeatable; also "
+                 "NCLPLAN_PATH).", show_default=False),
+]
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"nclplan: {message}\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"nclplan {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """nclplan: synthesis protocol planner for metal nanoclusters."""
+
+
+def _emit(text: str, output: Path | None, force: bool) -> None:
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    from nclplan.fileio import write_atomic
+
+    write_atomic(output, text, force=force)
+    _err(f"wrote {output}")
+
+
+_EXTENSIONS = {".md": RouteFormat.md, ".markdown": RouteFormat.md, ".json": RouteFormat.json}
+
+
+@app.command()
+def route(
+    target: Annotated[str, typer.Argument(help="Cluster as chemists write it (Au25, "
+                                          "Au25(PET)18, Au25@BSA) or a route id.")],
+    route_id: Annotated[str | None, typer.Option("--route", help="Pick a route by id "
+                                                 "(see 'nclplan list').")] = None,
+    scale: Annotated[str, typer.Option("--scale", help="2x (multiple of the published recipe), "
+                                       "50mg (isolated product) or 0.4mmol (metal).")] = "1x",
+    yield_: Annotated[str | None, typer.Option("--yield", help="Expected yield on a metal basis, "
+                                               "e.g. 35%; overrides the reported one.")] = None,
+    fmt: Annotated[RouteFormat | None, typer.Option("--format", "-f", help="Output format "
+                                                    "[default: table, or from -o's extension].",
+                                                    show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE "
+                                                "(atomically); '-' is stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+    = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Plan a synthesis: scaled reagents, numbered steps, hazards and references."""
+    if fmt is None:
+        if output is not None and str(output) != "-":
+            fmt = _EXTENSIONS.get(output.suffix.lower())
+            if fmt is None:
+                raise UsageError(f"cannot tell the format from {output.name!r}; "
+                                 "give --format md or --format json")
+        else:
+            fmt = RouteFormat.table
+    if fmt is RouteFormat.table and output is not None and str(output) != "-":
+        raise UsageError("the table format is for the terminal; write md or json to a file")
+
+    from nclplan.catalog import load_catalog
+    from nclplan.plan import make_plan
+
+    plan = make_plan(load_catalog(catalog or ()), target, route_id=route_id, scale=scale,
+                     yield_text=yield_)
+    if fmt is RouteFormat.json:
+        from nclplan.export import dumps, plan_to_dict
+
+        _emit(dumps(plan_to_dict(plan)), output, force)
+    elif fmt is RouteFormat.md:
+        from nclplan.render import markdown
+
+        _emit(markdown(plan), output, force)
+    else:
+        from nclplan.terminal import print_plan
+
+        print_plan(plan)
+
+
+@app.command("list")
+def list_(
+    metal: Annotated[str | None, typer.Option("--metal", help="Only routes to clusters of "
+                                              "this metal (Au, Ag).")] = None,
+    family: Annotated[str | None, typer.Option("--family", help="Only this route family "
+                                               "(e.g. co-directed).")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    catalog: CatalogOpt = None,
+) -> None:
+    """List the routes of the catalog."""
+    from nclplan.catalog import load_catalog
+    from nclplan.listing import route_rows
+
+    cat = load_catalog(catalog or ())
+    rows = route_rows(cat, metal=metal, family=family)
+    if fmt is ListFormat.json:
+        from nclplan.export import dumps
+
+        sys.stdout.write(dumps({"schema_version": "1", "routes": rows}))
+    else:
+        from nclplan.terminal import print_list
+
+        print_list(rows)
+
+
+@app.command()
+def show(
+    route_id: Annotated[str, typer.Argument(metavar="ROUTE", help="Route id or target.")],
+    catalog: CatalogOpt = None,
+) -> None:
+    """Show a route card: parameters, ranges, references, notes."""
+    from nclplan.catalog import load_catalog, resolve
+    from nclplan.terminal import print_card
+
+    cat = load_catalog(catalog or ())
+    chosen, alternatives = resolve(cat, route_id)
+    print_card(chosen, cat, alternatives)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Protocol files or folders to "
+                                                       "check (default: the catalog in use).")]
+    = None,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Validate protocol files: schema, units, provenance of every number, reagents."""
+    from nclplan.catalog import load_catalog
+
+    cat = load_catalog([*(catalog or ()), *(paths or ())], collect=True)
+    for e in cat.errors:
+        sys.stderr.write(e + "\n")
+    if cat.errors:
+        _err(f"{len(cat.errors)} problem(s) found")
+        raise typer.Exit(EXIT_FAILURE)
+    sys.stdout.write(f"ok: {len(cat.routes)} routes, {len(cat.reagents)} reagents\n")
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console entry point: one error boundary for the whole program."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        code = app(args=args, prog_name="nclplan", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except NclplanError as exc:
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            _err(line)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        _err("interrupted")
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # The reader (head, jq) went away: not an error of ours. Silence the flush at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_FAILURE)
+    except Exception as exc:
+        # Click's usage errors (typer vendors click privately, so match by shape, not class).
+        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show(file=sys.stderr)
+            sys.exit(exit_code)
+        if os.environ.get(DEBUG_ENV):
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
+        _err(f"this is a bug in nclplan; rerun with {DEBUG_ENV}=1 for the traceback")
+        sys.exit(EXIT_INTERNAL)

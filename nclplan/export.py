@@ -1,0 +1,158 @@
+"""The JSON contract (schema_version "1"): what notebooks and scripts read from a plan.
+
+Keys and units are pinned by tests/test_export.py; changing them means bumping SCHEMA_VERSION
+and saying so in CHANGELOG.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nclplan import __version__, chemistry
+from nclplan.catalog import target_metal_atoms
+from nclplan.models import Num, Provenance, Route
+from nclplan.plan import Plan
+from nclplan.units import Q, round_sig, to_json
+
+SCHEMA_VERSION = "1"
+
+
+def _num(n: Num | None) -> dict[str, Any] | None:
+    return None if n is None else to_json(Q(n.value, n.unit))
+
+
+def _doi(route: Route, key: str | None) -> str | None:
+    ref = route.reference(key)
+    return ref.doi if ref else None
+
+
+def _prov(route: Route, *objs: Provenance | None) -> dict[str, str | None]:
+    """The first object (most specific first) that states provenance decides it."""
+    for o in objs:
+        if o is not None and (o.source or o.estimate):
+            return {"source": _doi(route, o.source), "estimate": o.estimate}
+    return {"source": None, "estimate": None}
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    s = plan.scaled
+    r = s.route
+    t = r.target
+    expanded = chemistry.hill(t.formula) if t.formula else None
+    ey = s.expected_yield
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": {"name": "nclplan", "version": __version__},
+        "plan_id": plan.plan_id,
+        "route": {
+            "id": r.id,
+            "title": r.title,
+            "family": r.family,
+            "review_section": r.review_section,
+            "summary": r.summary,
+            "references": [{"key": ref.key, "doi": ref.doi, "citation": ref.citation}
+                           for ref in r.references],
+            "notes": list(r.notes),
+        },
+        "alternatives": [{"id": a.id, "title": a.title, "target": a.target.name}
+                         for a in plan.alternatives],
+        "target": {
+            "name": t.name,
+            "formula": expanded,
+            "formula_as_written": t.formula,
+            "charge": t.charge,
+            "counterion": chemistry.hill(t.counterion) if t.counterion else None,
+            "isolated_as": t.isolated_as,
+            "metal": t.metal,
+            "metal_atoms": target_metal_atoms(r),
+            "molar_mass": to_json(s.product_molar_mass),
+        },
+        "scale": {
+            "requested": s.request.text,
+            "basis": s.request.basis,
+            "factor": round_sig(s.factor, 6),
+            "metal_amount": to_json(s.metal_amount),
+            "expected_yield": None if ey is None else {
+                "value": round_sig(ey.value, 6),
+                "basis": ey.basis,
+                "source": None if ey.overridden else _doi(r, ey.source),
+                "estimate": ey.estimate,
+                "overridden": ey.overridden,
+            },
+        },
+        "product": None if s.product_mass is None else {
+            "mass": to_json(s.product_mass),
+            "amount": to_json(s.product_amount),
+        },
+        "reagents": [
+            {
+                "id": x.line.id,
+                "name": x.reagent.name,
+                "formula": x.reagent.formula,
+                "cas": x.reagent.cas,
+                "role": x.line.role,
+                "form": x.line.form,
+                "stage": x.line.stage,
+                "medium": x.line.medium,
+                "as_needed": x.line.as_needed,
+                "molar_mass": to_json(x.molar_mass),
+                "equivalents": None if x.equivalents is None else round_sig(x.equivalents, 6),
+                "amount": to_json(x.amount),
+                "mass": to_json(x.mass),
+                "volume": to_json(x.volume),
+                "concentration": to_json(x.concentration),
+                "hazards": [h.code for h in x.reagent.hazards],
+                **_prov(r, x.line),
+            }
+            for x in s.reagents
+        ],
+        "steps": [
+            {
+                "number": st.number,
+                "action": st.action,
+                "stage": st.stage,
+                "text": st.text,
+                "duration": to_json(st.duration),
+                "temperature": to_json(st.temperature),
+                "ph": st.ph,
+                "checkpoint": st.checkpoint,
+                "source": _doi(r, st.source),
+                "estimate": st.estimate,
+            }
+            for st in plan.steps
+        ],
+        "conditions": [
+            {
+                "name": c.name,
+                "label": c.label,
+                "value": _num(c.value),
+                "text": c.text,
+                "range": None if c.range is None else {
+                    "min": _num(c.range.min), "max": _num(c.range.max),
+                    **_prov(r, c.range, c),
+                },
+                "parameter": c.parameter,
+                **_prov(r, c.value, c),
+            }
+            for c in r.conditions
+        ],
+        "fingerprints": [
+            {"kind": f.kind, "values": [_num(v) for v in f.values], "note": f.note,
+             **_prov(r, f)}
+            for f in r.fingerprints
+        ],
+        "hazards": [
+            {"scope": h.scope, "reagent": h.reagent, "code": h.code, "text": h.text,
+             "source": h.source}
+            for h in plan.hazards
+        ],
+        "purification": r.purification,
+        "warnings": plan.warnings,
+        "provenance": {"reported": plan.reported, "estimated": plan.estimated},
+    }
+
+
+def dumps(data: Any) -> str:
+    """Sorted keys, indent 2, UTF-8 text, trailing newline: byte-identical for equal input."""
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,386 @@
+"""Typed models of the catalog (routes, reagents) validated from YAML.
+
+Every number in a route is a ``Num``: a value with a unit and its provenance. Provenance is either
+a reference key of the route (``source: wu2009``, the number was read in that paper) or an
+``estimate`` with a one-line reason. A number may leave both out and inherit them from the object
+that holds it (a reagent line, a step, a condition), so a route states provenance once per line;
+``Route`` checks that every number ends up with one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_ID = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+Identifier = Annotated[str, Field(pattern=_ID, min_length=1, max_length=64)]
+
+Family = Literal[
+    "phosphine",
+    "brust-schiffrin-two-phase",
+    "brust-schiffrin-one-phase",
+    "kinetic-control",
+    "size-focusing",
+    "solid-state",
+    "co-directed",
+    "protein-directed",
+    "high-temperature",
+    "leist",
+    "bottom-up-top-down",
+    "precursor",
+    "naoh-mediated",
+]
+
+FAMILY_TITLES: dict[str, str] = {
+    "phosphine": "Phosphine-protected clusters",
+    "brust-schiffrin-two-phase": "Brust–Schiffrin two-phase",
+    "brust-schiffrin-one-phase": "Brust–Schiffrin one-phase (modified)",
+    "kinetic-control": "Kinetic control",
+    "size-focusing": "Size focusing",
+    "solid-state": "Solid-state and paste",
+    "co-directed": "CO-directed",
+    "protein-directed": "Protein-directed",
+    "high-temperature": "High-temperature",
+    "leist": "Ligand-exchange-induced size/structure transformation (LEIST)",
+    "bottom-up-top-down": "Combined bottom-up/top-down",
+    "precursor": "Precursor",
+    "naoh-mediated": "NaOH-mediated NaBH4 reduction",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Provenance(_Strict):
+    """Where the numbers of an object come from (see module docstring)."""
+
+    source: str | None = None
+    estimate: str | None = Field(default=None, min_length=8)
+
+
+_NUM_RE = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+class Num(Provenance):
+    """A reported or estimated number with a unit (``unit: ""`` for pH and ratios).
+
+    YAML may write ``"0.25 mL"`` for ``{value: 0.25, unit: mL}``.
+    """
+
+    value: float
+    unit: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise ValueError("expected a number with a unit, not a boolean")
+        if isinstance(data, int | float):
+            return {"value": data, "unit": ""}
+        if isinstance(data, str):
+            m = _NUM_RE.match(data)
+            if not m:
+                raise ValueError(f"cannot read {data!r} as a number with a unit (e.g. '0.25 mL')")
+            return {"value": float(m.group(1)), "unit": m.group(2)}
+        return data
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if v != v or v in (float("inf"), float("-inf")):
+            raise ValueError("must be a finite number")
+        return v
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, v: str) -> str:
+        from nclplan.units import ureg
+
+        try:
+            ureg().Unit(v)
+        except Exception as exc:  # pint raises several unrelated types for bad unit text
+            raise ValueError(f"unknown unit {v!r}") from exc
+        return v
+
+
+class Range(Provenance):
+    """A reported working range, e.g. the pH window of a CO route."""
+
+    min: Num
+    max: Num
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        from nclplan.units import Q
+
+        lo, hi = Q(self.min.value, self.min.unit), Q(self.max.value, self.max.unit)
+        if lo.dimensionality != hi.dimensionality:
+            raise ValueError("min and max have different dimensions")
+        if lo > hi:
+            raise ValueError("min is larger than max")
+        return self
+
+
+class Hazard(_Strict):
+    code: Annotated[str, Field(pattern=r"^(EU)?H\d{3}[A-Za-z]*$")]
+    text: str
+
+
+class Reagent(_Strict):
+    """A chemical of the shared reagent library (``protocols/reagents.yaml``)."""
+
+    name: str
+    label: str  # short name for steps and tables: "HAuCl4·3H2O", "NaBH4", "THF"
+    formula: str | None = None  # None for biopolymers (BSA); then molar_mass must be given
+    molar_mass: Num | None = None  # only for substances without a formula, with its source
+    cas: Annotated[str, Field(pattern=r"^\d{2,7}-\d{2}-\d$")] | None = None
+    density: Num | None = None  # liquids, g/mL near 20-25 °C
+    hazards: list[Hazard] = []
+    synonyms: list[str] = []
+    sources: list[str] = []  # where CAS, density and hazard statements were checked
+    hazard_note: str | None = None  # e.g. "no GHS classification found: check the supplier SDS"
+    note: str | None = None  # handling and stock-solution advice
+
+    @model_validator(mode="after")
+    def _mass_defined(self) -> Reagent:
+        if self.formula and self.molar_mass:
+            raise ValueError("give a formula or a molar_mass, not both: masses come from formulas")
+        if self.molar_mass is not None and not (self.molar_mass.source or self.molar_mass.estimate):
+            raise ValueError("molar_mass needs a source or an estimate reason")
+        return self
+
+
+Form = Literal["solid", "liquid", "solution", "gas"]
+Role = Literal[
+    "metal-precursor",
+    "ligand",
+    "reductant",
+    "phase-transfer",
+    "base",
+    "acid",
+    "solvent",
+    "template",
+    "antisolvent",
+    "precursor-cluster",
+    "other",
+]
+Stage = Literal["synthesis", "workup"]
+
+
+class ReagentLine(Provenance):
+    """One reagent of the reference recipe, exactly as published.
+
+    A solid gives ``mass`` or ``amount``; a liquid ``volume``, ``mass`` or ``amount``; a solution
+    ``volume`` and ``concentration`` of the stock; a gas gives none (its use is a step). A line
+    with ``as_needed: true`` (wash solvents) has no amount and does not scale.
+    """
+
+    id: Identifier
+    reagent: Identifier
+    role: Role
+    form: Form
+    stage: Stage = "synthesis"
+    mass: Num | None = None
+    amount: Num | None = None
+    volume: Num | None = None
+    concentration: Num | None = None
+    medium: str | None = None  # what a stock is made up in ("ice-cold water", "0.2 M NaOH")
+    purity: Num | None = None  # as a fraction or percent of the weighed form, when the paper gives it
+    as_needed: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _form_fits(self) -> ReagentLine:
+        given = [k for k in ("mass", "amount", "volume") if getattr(self, k) is not None]
+        if self.as_needed:
+            if given or self.concentration:
+                raise ValueError("an as_needed reagent has no amount")
+            return self
+        if self.form == "gas":
+            if given:
+                raise ValueError("a gas has no scaled amount; describe its use in a step")
+        elif self.form == "solution":
+            if self.volume is None or self.concentration is None:
+                raise ValueError("a solution needs volume and concentration of the stock")
+            if self.mass is not None or self.amount is not None:
+                raise ValueError("a solution gives volume and concentration only")
+        elif len(given) != 1:
+            raise ValueError(f"a {self.form} gives exactly one of mass, amount, volume")
+        if self.form != "solution" and self.concentration is not None:
+            raise ValueError("only a solution has a concentration")
+        return self
+
+    def numbers(self) -> list[tuple[str, Num]]:
+        return [(k, v) for k in ("mass", "amount", "volume", "concentration", "purity")
+                if (v := getattr(self, k)) is not None]
+
+
+class Reference(_Strict):
+    key: Identifier
+    doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")]
+    citation: str
+    note: str | None = None
+
+
+class Target(_Strict):
+    """The cluster a route makes, and the form in which it is isolated and weighed."""
+
+    name: str  # as chemists write it: "Au25(PET)18", "Au25@BSA"
+    formula: str | None = None  # cluster formula (abbreviations allowed); None if undefined
+    charge: int = 0
+    counterion: str | None = None  # ligand-table abbreviation or formula, e.g. "TOA"
+    counterion_charge: int | None = None
+    metal: Annotated[str, Field(pattern=r"^[A-Z][a-z]?$")]
+    metal_atoms: int | None = Field(default=None, gt=0)
+    aliases: list[str] = []
+    isolated_as: str | None = None  # words for the isolated form, e.g. "[TOA]+[Au25(PET)18]−"
+    mass_scaling: str | None = None  # why a product mass cannot be planned (formula None)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Target:
+        if self.formula is None and self.mass_scaling is None:
+            raise ValueError("a target without a formula must say in mass_scaling why")
+        if self.counterion is not None:
+            if self.charge == 0:
+                raise ValueError("a neutral cluster has no counterion")
+            if self.counterion_charge is None or self.counterion_charge * self.charge >= 0:
+                raise ValueError("counterion_charge must be given, opposite in sign to charge")
+            if self.charge % self.counterion_charge:
+                raise ValueError("charge is not a whole number of counterions")
+        return self
+
+
+class Condition(Provenance):
+    """A reaction condition with its reported value and, where known, reported range."""
+
+    name: Identifier  # temperature, ph, stirring, atmosphere, reaction_time, ...
+    label: str
+    value: Num | None = None
+    text: str | None = None  # for conditions without a number ("air", "CO, sealed")
+    range: Range | None = None
+    parameter: bool = False  # the route can be re-planned at another value (issue: --set)
+
+    @model_validator(mode="after")
+    def _something(self) -> Condition:
+        if self.value is None and self.text is None:
+            raise ValueError("a condition needs a value or a text")
+        return self
+
+    def numbers(self) -> list[tuple[str, Num]]:
+        out: list[tuple[str, Num]] = []
+        if self.value is not None:
+            out.append(("value", self.value))
+        if self.range is not None:
+            out += [("range.min", self.range.min), ("range.max", self.range.max)]
+        return out
+
+
+class Step(Provenance):
+    """One step. ``text`` names reagent lines as ``{id}``; they are replaced by scaled amounts."""
+
+    action: Identifier
+    text: str
+    stage: Stage = "synthesis"
+    duration: Num | None = None
+    temperature: Num | None = None
+    ph: Num | None = None
+    checkpoint: str | None = None
+
+    def numbers(self) -> list[tuple[str, Num]]:
+        return [(k, v) for k in ("duration", "temperature", "ph")
+                if (v := getattr(self, k)) is not None]
+
+
+class Fingerprint(Provenance):
+    """A characterization signature to check the product against."""
+
+    kind: Literal["uv-vis", "emission", "excitation", "esi-ms", "maldi-ms", "quantum-yield", "size"]
+    values: list[Num]
+    note: str | None = None
+
+
+class Yield(Provenance):
+    value: Num  # percent or fraction
+    basis: str  # "Au atom basis", ...
+
+
+class RouteHazard(Provenance):
+    text: str
+
+
+class Route(_Strict):
+    """A reviewed synthesis route with its reference recipe as published."""
+
+    schema_: Literal[1] = Field(default=1, alias="schema")
+    id: Identifier
+    title: str
+    family: Family
+    review_section: str
+    default: bool = False  # the default route for its target's metal core (e.g. Au25)
+    target: Target
+    references: list[Reference] = Field(min_length=1)
+    summary: str
+    reagents: list[ReagentLine] = Field(min_length=1)
+    conditions: list[Condition] = []
+    steps: list[Step] = Field(min_length=1)
+    yield_: Yield | None = Field(default=None, alias="yield")
+    fingerprints: list[Fingerprint] = []
+    hazards: list[RouteHazard] = []
+    purification: str | None = None
+    scale_notes: list[str] = []
+    notes: list[str] = []
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _check(self) -> Route:
+        keys = [r.key for r in self.references]
+        if len(set(keys)) != len(keys):
+            raise ValueError("duplicate reference key")
+        ids = [r.id for r in self.reagents]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"duplicate reagent line id(s): {', '.join(sorted(dup))}")
+        metal_lines = [r for r in self.reagents if r.role == "metal-precursor"]
+        if len(metal_lines) != 1:
+            raise ValueError("exactly one reagent line must have role metal-precursor")
+        for where, prov, num in self.provenance_walk():
+            src = num.source or (prov.source if prov else None)
+            est = num.estimate or (prov.estimate if prov else None)
+            if src is None and est is None:
+                raise ValueError(f"{where}: number has neither a source nor an estimate reason")
+            if src is not None and src not in keys:
+                raise ValueError(f"{where}: source {src!r} is not a reference key of this route")
+        for i, step in enumerate(self.steps):
+            for name in re.findall(r"\{([^{}]*)\}", step.text):
+                if name not in ids:
+                    raise ValueError(f"steps.{i}.text: {{{name}}} is not a reagent line id")
+        return self
+
+    def provenance_walk(self) -> list[tuple[str, Provenance | None, Num]]:
+        """Every number of the route with the object it inherits provenance from."""
+        out: list[tuple[str, Provenance | None, Num]] = []
+        for i, r in enumerate(self.reagents):
+            out += [(f"reagents.{i}.{k}", r, n) for k, n in r.numbers()]
+        for i, c in enumerate(self.conditions):
+            out += [(f"conditions.{i}.{k}", c, n) for k, n in c.numbers()]
+        for i, s in enumerate(self.steps):
+            out += [(f"steps.{i}.{k}", s, n) for k, n in s.numbers()]
+        for i, f in enumerate(self.fingerprints):
+            out += [(f"fingerprints.{i}.values.{j}", f, n) for j, n in enumerate(f.values)]
+        if self.yield_ is not None:
+            out.append(("yield.value", self.yield_, self.yield_.value))
+        return out
+
+    @property
+    def metal_line(self) -> ReagentLine:
+        return next(r for r in self.reagents if r.role == "metal-precursor")
+
+    def line(self, line_id: str) -> ReagentLine:
+        return next(r for r in self.reagents if r.id == line_id)
+
+    def reference(self, key: str | None) -> Reference | None:
+        return next((r for r in self.references if r.key == key), None)

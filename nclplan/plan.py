@@ -1,0 +1,97 @@
+"""A plan: the chosen route, scaled, with steps, hazards, warnings and a stable id.
+
+This is the one object every output (terminal, Markdown, JSON) is made from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from nclplan.catalog import Catalog, resolve
+from nclplan.models import Reagent, Route
+from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
+from nclplan.steps import PlanStep, build_steps
+
+
+@dataclass(frozen=True)
+class HazardItem:
+    scope: str  # "route" or "reagent"
+    reagent: str | None  # reagent line id
+    code: str | None
+    text: str
+    source: str | None  # DOI for a route hazard read in a paper
+
+
+@dataclass(frozen=True)
+class Plan:
+    plan_id: str
+    scaled: ScaledRoute
+    steps: list[PlanStep]
+    alternatives: list[Route]
+    hazards: list[HazardItem]
+    reported: int  # numbers of the route read in a cited source
+    estimated: int  # numbers of the route marked as estimates
+
+    @property
+    def route(self) -> Route:
+        return self.scaled.route
+
+    @property
+    def warnings(self) -> list[str]:
+        out = list(self.scaled.warnings)
+        if self.estimated:
+            out.insert(0, f"{self.estimated} of {self.reported + self.estimated} numbers of this "
+                          "route are estimates (marked 'est.'), not values read in the cited "
+                          "papers: check them against the paper before you rely on them.")
+        return out
+
+
+def plan_id(route: Route, reagents: dict[str, Reagent], scale: str, yield_text: str | None) -> str:
+    """Same route content, reagent data and scale inputs -> same id (16 hex digits)."""
+    used = sorted({line.reagent for line in route.reagents})
+    blob = json.dumps(
+        {
+            "route": route.model_dump(mode="json", by_alias=True),
+            "reagents": {k: reagents[k].model_dump(mode="json") for k in used},
+            "scale": scale.strip(),
+            "yield": None if yield_text is None else yield_text.strip(),
+        },
+        sort_keys=True, ensure_ascii=False,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def count_provenance(route: Route) -> tuple[int, int]:
+    reported = estimated = 0
+    for _, prov, num in route.provenance_walk():
+        est = num.estimate or (prov.estimate if prov and not num.source else None)
+        if est:
+            estimated += 1
+        else:
+            reported += 1
+    return reported, estimated
+
+
+def make_plan(cat: Catalog, target: str, *, route_id: str | None = None, scale: str = "1x",
+              yield_text: str | None = None) -> Plan:
+    """Resolve ``target``, scale its route and build steps. Raises NclplanError on bad input."""
+    request = parse_scale(scale)
+    yield_override = parse_yield(yield_text) if yield_text is not None else None
+    route, alternatives = resolve(cat, target, route_id)
+    scaled = scale_route(route, cat.reagents, request, yield_override)
+    steps = build_steps(scaled)
+    hazards: list[HazardItem] = []
+    for h in route.hazards:
+        ref = route.reference(h.source)
+        hazards.append(HazardItem("route", None, None, h.text, ref.doi if ref else None))
+    for s in scaled.reagents:
+        for hz in s.reagent.hazards:
+            hazards.append(HazardItem("reagent", s.line.id, hz.code, hz.text, None))
+    reported, estimated = count_provenance(route)
+    return Plan(
+        plan_id=plan_id(route, cat.reagents, scale, yield_text),
+        scaled=scaled, steps=steps, alternatives=alternatives, hazards=hazards,
+        reported=reported, estimated=estimated,
+    )

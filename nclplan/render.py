@@ -1,0 +1,222 @@
+"""Human documents from a plan: the Markdown template and the rich terminal view.
+
+Templates never see raw floats or pint quantities: ``view()`` formats every number once (through
+``units.fmt``) so that a template cannot print 0.30000000000000004 or an unrounded mass.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from nclplan import chemistry
+from nclplan.catalog import target_metal_atoms
+from nclplan.models import FAMILY_TITLES, Num, Provenance, Route
+from nclplan.steps import step_conditions
+from nclplan.units import Q, fmt, fmt_condition, fmt_number
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from nclplan.plan import Plan
+
+
+class _Estimates:
+    """Numbers the estimate reasons (E1, E2, ...) in order of first use, each once."""
+
+    def __init__(self) -> None:
+        self.reasons: list[str] = []
+
+    def mark(self, estimate: str | None) -> str:
+        if not estimate:
+            return ""
+        if estimate not in self.reasons:
+            self.reasons.append(estimate)
+        return f"E{self.reasons.index(estimate) + 1}"
+
+
+def _source_label(route: Route, est: _Estimates, *objs: Provenance | None) -> str:
+    for o in objs:
+        if o is not None and (o.source or o.estimate):
+            parts = []
+            if o.source:
+                parts.append(o.source)
+            if o.estimate:
+                parts.append(f"est. {est.mark(o.estimate)}")
+            return ", ".join(parts)
+    return ""
+
+
+def _num(n: Num | None) -> str:
+    if n is None:
+        return ""
+    q = Q(n.value, n.unit)
+    if not n.unit:
+        return fmt_number(n.value, 3, trailing=False)
+    return fmt_condition(q)
+
+
+def view(plan: Plan) -> dict[str, Any]:
+    """Every string a document shows, formatted once."""
+    s = plan.scaled
+    r = plan.route
+    t = r.target
+    est = _Estimates()
+    ey = s.expected_yield
+    yield_text = None
+    if ey is not None:
+        where = ("given with --yield" if ey.overridden
+                 else _source_label(r, est, r.yield_.value if r.yield_ else None, r.yield_))
+        yield_text = f"{fmt_number(ey.value * 100, 3, trailing=False)} % ({ey.basis}; {where})"
+    basis_words = {"factor": "multiple of the published recipe",
+                   "product_mass": "mass of isolated product",
+                   "metal_amount": f"amount of {t.metal} in the precursor"}
+    reagents = []
+    for x in s.reagents:
+        line = x.line
+        if line.as_needed:
+            amount = "as needed"
+        elif line.form == "gas":
+            amount = "bubbled (see steps)"
+        elif x.amount is None or line.role in ("solvent", "antisolvent"):
+            amount = ""  # moles of a solvent say nothing at the bench
+        else:
+            amount = fmt(x.amount)
+        if line.form == "solution" and x.volume is not None and x.concentration is not None:
+            measure = f"{fmt(x.volume)} of {fmt_condition(x.concentration)}"
+            if x.mass is not None:
+                measure += f" ({fmt(x.mass)} {x.reagent.label})"
+        elif line.form == "liquid" and x.volume is not None:
+            measure = fmt(x.volume) + (f" ({fmt(x.mass)})" if x.mass is not None else "")
+        else:
+            measure = fmt(x.mass) if x.mass is not None else ""
+        reagents.append({
+            "id": line.id,
+            "label": x.reagent.label,
+            "name": x.reagent.name,
+            "formula": (x.reagent.formula or "").replace(".", "·"),
+            "cas": x.reagent.cas or "",
+            "role": line.role,
+            "form": line.form + (f" in {line.medium}" if line.medium else ""),
+            "stage": line.stage,
+            "amount": amount,
+            "measure": measure,
+            "equivalents": "" if x.equivalents is None else fmt_number(x.equivalents, 3),
+            "source": _source_label(r, est, line),
+            "note": line.note or "",
+        })
+    steps = [{
+        "number": st.number,
+        "action": st.action.replace("_", " ").capitalize(),
+        "stage": st.stage,
+        "text": st.text,
+        "conditions": step_conditions(st),
+        "checkpoint": st.checkpoint or "",
+        "source": _source_label(r, est, st),
+    } for st in plan.steps]
+    conditions = [{
+        "label": c.label,
+        "value": _num(c.value) if c.value is not None else (c.text or ""),
+        "text": c.text if c.value is not None and c.text else "",
+        "range": (f"{_num(c.range.min)} – {_num(c.range.max)}" if c.range else ""),
+        "parameter": c.parameter,
+        "source": _source_label(r, est, c.value, c),
+    } for c in r.conditions]
+    fingerprints = [{
+        "kind": f.kind,
+        "values": ", ".join(_num(v) for v in f.values),
+        "note": f.note or "",
+        "source": _source_label(r, est, f),
+    } for f in r.fingerprints]
+    route_hazards = [h.text for h in plan.hazards if h.scope == "route"]
+    reagent_hazards = []
+    for x in s.reagents:
+        codes = "; ".join(f"{h.code} {h.text}" for h in x.reagent.hazards)
+        if codes or x.reagent.hazard_note:
+            reagent_hazards.append({"label": x.reagent.label, "codes": codes,
+                                    "note": x.reagent.hazard_note or ""})
+    if s.product_mass is not None:
+        product = f"{fmt(s.product_mass)} ({fmt(s.product_amount)})"
+    elif t.mass_scaling:
+        product = f"not defined: {t.mass_scaling}"
+    else:
+        product = "no yield reported; give one with --yield to see the expected mass"
+    mm = fmt(s.product_molar_mass, 6) if s.product_molar_mass is not None else ""
+    return {
+        "title": r.title,
+        "plan_id": plan.plan_id,
+        "version": _version(),
+        "route": {"id": r.id, "family": FAMILY_TITLES.get(r.family, r.family),
+                  "review_section": r.review_section, "summary": r.summary},
+        "target": {
+            "name": t.name,
+            "isolated_as": t.isolated_as or t.name,
+            "formula": chemistry.hill(t.formula) if t.formula else "",
+            "counterion": chemistry.hill(t.counterion) if t.counterion else "",
+            "molar_mass": mm,
+            "metal": t.metal,
+            "metal_atoms": target_metal_atoms(r),
+            "mass_scaling": t.mass_scaling or "",
+        },
+        "scale": {
+            "requested": s.request.text,
+            "basis": basis_words[s.request.basis],
+            "factor": fmt_number(s.factor, 3, trailing=False),
+            "metal": fmt(s.metal_amount),
+        },
+        "yield": yield_text,
+        "product": product,
+        "warnings": plan.warnings,
+        "reagents": reagents,
+        "steps": steps,
+        "synthesis_steps": [x for x in steps if x["stage"] == "synthesis"],
+        "workup_steps": [x for x in steps if x["stage"] == "workup"],
+        "conditions": conditions,
+        "fingerprints": fingerprints,
+        "route_hazards": route_hazards,
+        "reagent_hazards": reagent_hazards,
+        "purification": r.purification or "",
+        "notes": list(r.notes),
+        "references": [{"key": ref.key, "citation": ref.citation, "doi": ref.doi,
+                        "note": ref.note or ""} for ref in r.references],
+        "alternatives": [{"id": a.id, "title": a.title} for a in plan.alternatives],
+        "estimates": [{"key": f"E{i}", "text": e} for i, e in enumerate(est.reasons, start=1)],
+        "provenance": {"reported": plan.reported, "estimated": plan.estimated},
+    }
+
+
+def _version() -> str:
+    from nclplan import __version__
+
+    return __version__
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    import jinja2
+
+    def load(name: str) -> str:
+        # Templates ship as the package nclplan.templates (top-level templates/ in the repo).
+        from importlib import resources
+
+        return resources.files("nclplan.templates").joinpath(name).read_text(encoding="utf-8")
+
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(load),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
+    )
+
+
+def _md_cell(text: Any) -> str:
+    """Text safe inside a Markdown table cell (pipes and newlines would break the row)."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(plan: Plan) -> str:
+    env = environment()
+    env.filters["cell"] = _md_cell
+    return env.get_template("plan.md.j2").render(**view(plan))

@@ -1,0 +1,299 @@
+"""Pure scaling: a route's published recipe and a requested scale -> scaled amounts.
+
+Every amount is the published amount times one factor, so every ratio (thiol:metal,
+reductant:metal, TOABr:metal) and every concentration of the published recipe is kept. The
+factor comes from the request: a multiple (``2x``), an amount of metal (``0.4mmol``), or a mass
+of isolated product (``50mg``), which goes through the product's molar mass as isolated
+(counterion included) and the expected yield on a metal basis.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from nclplan import chemistry
+from nclplan.errors import ScaleError
+from nclplan.models import Num, Reagent, ReagentLine, Route
+from nclplan.units import Q, fmt, parse_quantity
+
+if TYPE_CHECKING:
+    import pint
+
+Basis = Literal["factor", "product_mass", "metal_amount"]
+
+# A factor outside this range is not a plan but a typo (1e-4 of a 0.4 mmol recipe is 40 nmol of
+# gold, 1e4 is 1.6 kg of HAuCl4·3H2O).
+MIN_FACTOR, MAX_FACTOR = 1e-4, 1e4
+# Far from the published scale, heat and mass transfer change: say so.
+WARN_LOW, WARN_HIGH = 0.2, 5.0
+# Below these a plain balance or pipette is not accurate to a few percent.
+MIN_WEIGHABLE_MG = 5.0
+MIN_PIPETTE_ML = 0.010
+
+
+@dataclass(frozen=True)
+class ScaleRequest:
+    text: str
+    basis: Basis
+    factor: float | None = None  # basis "factor"
+    quantity: pint.Quantity | None = None  # mass or amount of substance
+
+
+_FACTOR_RE = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*[x×]\s*$", re.I)
+
+
+def parse_scale(text: str) -> ScaleRequest:
+    """``2x`` / ``0.5x`` (multiple of the published scale), ``50mg`` / ``0.05g`` (isolated
+    product), ``0.4mmol`` (metal in the precursor)."""
+    m = _FACTOR_RE.match(text)
+    if m:
+        factor = float(m.group(1))
+        if not math.isfinite(factor) or factor <= 0:
+            raise ScaleError(f"--scale {text!r}: the factor must be a positive number")
+        return ScaleRequest(text, "factor", factor=factor)
+    q = parse_quantity(text, what=f"--scale {text!r}")
+    if q.magnitude <= 0:
+        raise ScaleError(f"--scale {text!r}: must be positive")
+    if q.check("[mass]"):
+        return ScaleRequest(text, "product_mass", quantity=q)
+    if q.check("[substance]"):
+        return ScaleRequest(text, "metal_amount", quantity=q)
+    kind = "a volume" if q.check("[length] ** 3") else f"a {q.dimensionality}"
+    raise ScaleError(f"--scale {text!r} is {kind}; give a product mass (50mg), an amount of "
+                     "metal (0.4mmol) or a multiple of the published scale (2x)")
+
+
+def parse_yield(text: str) -> float:
+    """``35%`` or ``0.35`` -> 0.35; must be in (0, 1]."""
+    s = text.strip()
+    try:
+        value = float(s[:-1]) / 100 if s.endswith("%") else float(s)
+    except ValueError:
+        raise ScaleError(f"--yield {text!r}: give a percentage such as 35% (or 0.35)") from None
+    if not math.isfinite(value) or not 0 < value <= 1:
+        raise ScaleError(f"--yield {text!r}: a yield is more than 0% and at most 100%")
+    return value
+
+
+@dataclass(frozen=True)
+class ScaledReagent:
+    line: ReagentLine
+    reagent: Reagent
+    molar_mass: pint.Quantity | None  # of the form weighed (hydrate included)
+    amount: pint.Quantity | None  # of substance (solute for a solution)
+    mass: pint.Quantity | None  # to weigh (solute for a solution; purity included)
+    volume: pint.Quantity | None  # of liquid, or of stock solution
+    concentration: pint.Quantity | None  # of the stock
+    equivalents: float | None  # per metal atom of the precursor
+    source: str | None
+    estimate: str | None
+
+
+@dataclass(frozen=True)
+class ExpectedYield:
+    value: float  # fraction
+    basis: str
+    source: str | None  # reference key, or None when given by the user
+    estimate: str | None
+    overridden: bool
+
+
+@dataclass(frozen=True)
+class ScaledRoute:
+    route: Route
+    request: ScaleRequest
+    factor: float
+    metal_amount: pint.Quantity  # metal atoms in the precursor, scaled
+    product_molar_mass: pint.Quantity | None
+    product_mass: pint.Quantity | None
+    product_amount: pint.Quantity | None
+    expected_yield: ExpectedYield | None
+    reagents: list[ScaledReagent]
+    warnings: list[str]
+
+
+def reagent_molar_mass(reagent: Reagent) -> pint.Quantity | None:
+    if reagent.formula:
+        return Q(chemistry.molar_mass(chemistry.normalize_hydrate(reagent.formula)), "g/mol")
+    if reagent.molar_mass is not None:
+        return Q(reagent.molar_mass.value, reagent.molar_mass.unit).to("g/mol")
+    return None
+
+
+def _q(n: Num | None) -> pint.Quantity | None:
+    return None if n is None else Q(n.value, n.unit)
+
+
+def _fraction(n: Num | None) -> float:
+    if n is None:
+        return 1.0
+    return float(Q(n.value, n.unit).to("").magnitude)
+
+
+def published_amounts(line: ReagentLine, reagent: Reagent) -> ScaledReagent:
+    """The line at the published scale (factor 1), every form converted to amount/mass/volume."""
+    mm = reagent_molar_mass(reagent)
+    density = _q(reagent.density)
+    purity = _fraction(line.purity)
+    amount = mass = volume = conc = None
+    if line.as_needed or line.form == "gas":
+        pass
+    elif line.form == "solution":
+        volume, conc = _q(line.volume), _q(line.concentration)
+        assert volume is not None and conc is not None
+        if conc.check("[substance] / [length] ** 3"):
+            amount = (volume * conc).to("mmol")
+            mass = (amount * mm / purity).to("mg") if mm is not None else None
+        else:  # a mass concentration, e.g. a protein in mg/mL
+            mass = (volume * conc).to("mg")
+            amount = (mass * purity / mm).to("mmol") if mm is not None else None
+    else:
+        if line.mass is not None:
+            mass = _q(line.mass)
+        elif line.amount is not None:
+            amount = _q(line.amount)
+            mass = (amount * mm / purity) if mm is not None else None
+        elif line.volume is not None:
+            volume = _q(line.volume)
+            mass = volume * density if density is not None else None
+        if mass is not None and volume is None and line.form == "liquid" and density is not None:
+            volume = mass / density
+        if amount is None and mass is not None and mm is not None:
+            amount = mass * purity / mm
+    return ScaledReagent(
+        line=line, reagent=reagent, molar_mass=mm,
+        amount=None if amount is None else amount.to("mmol"),
+        mass=None if mass is None else mass.to("mg"),
+        volume=None if volume is None else volume.to("mL"),
+        concentration=conc, equivalents=None,
+        source=line.source, estimate=line.estimate,
+    )
+
+
+def _times(x: pint.Quantity | None, k: float) -> pint.Quantity | None:
+    return None if x is None else x * k
+
+
+def metal_atoms_per_unit(route: Route, reagent: Reagent) -> int:
+    if reagent.formula is None:
+        raise ScaleError(f"metal precursor {route.metal_line.reagent!r} has no formula")
+    return chemistry.atoms_of(chemistry.normalize_hydrate(reagent.formula), route.target.metal)
+
+
+def product_molar_mass(route: Route) -> pint.Quantity | None:
+    """Molar mass of the product as isolated: the cluster plus its counterions."""
+    t = route.target
+    if t.formula is None:
+        return None
+    cluster = chemistry.parse_cluster(t.formula)
+    mm = chemistry.molar_mass(cluster.text)
+    if t.counterion is not None and t.counterion_charge:
+        mm += abs(t.charge // t.counterion_charge) * chemistry.molar_mass(t.counterion)
+    return Q(mm, "g/mol")
+
+
+def scale_route(route: Route, reagents: dict[str, Reagent], request: ScaleRequest,
+                yield_override: float | None = None) -> ScaledRoute:
+    """Scale ``route`` to ``request``. Pure: no I/O."""
+    from nclplan.catalog import target_metal_atoms
+
+    published = [published_amounts(line, reagents[line.reagent]) for line in route.reagents]
+    metal_pub = next(p for p in published if p.line.role == "metal-precursor")
+    if metal_pub.amount is None:
+        raise ScaleError(f"{route.id}: the metal precursor's amount cannot be computed")
+    per_unit = metal_atoms_per_unit(route, metal_pub.reagent)
+    metal_ref = metal_pub.amount * per_unit
+    atoms = target_metal_atoms(route)
+    mm_product = product_molar_mass(route)
+
+    expected: ExpectedYield | None = None
+    if yield_override is not None:
+        expected = ExpectedYield(yield_override, "metal atom basis (given with --yield)",
+                                 None, None, True)
+    elif route.yield_ is not None:
+        y = route.yield_
+        expected = ExpectedYield(_fraction(y.value), y.basis, y.value.source or y.source,
+                                 y.value.estimate or y.estimate, False)
+
+    warnings: list[str] = []
+    if request.basis == "factor":
+        assert request.factor is not None
+        factor = request.factor
+    elif request.basis == "metal_amount":
+        assert request.quantity is not None
+        factor = float((request.quantity / metal_ref).to("").magnitude)
+    else:
+        assert request.quantity is not None
+        if mm_product is None:
+            raise ScaleError(
+                f"--scale {request.text!r}: {route.target.name} has no defined formula, so a "
+                f"product mass cannot be converted to metal ({route.target.mass_scaling}). "
+                f"Scale by a multiple (--scale 2x) or by metal (--scale "
+                f"{metal_ref.to('mmol').magnitude:.3g}mmol is the published amount of "
+                f"{route.target.metal})."
+            )
+        if expected is None:
+            raise ScaleError(
+                f"--scale {request.text!r}: {route.id} reports no yield to convert product mass "
+                "to metal; give one with --yield (e.g. --yield 30%) or scale by 2x or mmol"
+            )
+        product_mol = request.quantity / mm_product
+        metal_needed = product_mol * atoms / expected.value
+        factor = float((metal_needed / metal_ref).to("").magnitude)
+
+    if not math.isfinite(factor) or factor <= 0:
+        raise ScaleError(f"--scale {request.text!r}: gives no usable scale factor")
+    if not MIN_FACTOR <= factor <= MAX_FACTOR:
+        raise ScaleError(
+            f"--scale {request.text!r} is {factor:.3g} times the published recipe; nclplan plans "
+            f"between {MIN_FACTOR:g}x and {MAX_FACTOR:g}x (published scale: "
+            f"{fmt(metal_ref.to('mmol'))} {route.target.metal})"
+        )
+    if factor < WARN_LOW or factor > WARN_HIGH:
+        warnings.append(
+            f"This plan is {factor:.3g} times the published scale: mixing, heat transfer, "
+            "addition rates and work-up volumes do not scale linearly. Try the published scale "
+            "first."
+        )
+    if (factor < WARN_LOW or factor > WARN_HIGH or factor != 1) and route.scale_notes:
+        warnings += route.scale_notes
+
+    scaled: list[ScaledReagent] = []
+    for p in published:
+        eq = None
+        # Equivalents say something about reagents, not about the solvent a flask is filled with.
+        if p.amount is not None and p.line.role not in ("solvent", "antisolvent"):
+            eq = float((p.amount / metal_ref).to("").magnitude)
+        s = ScaledReagent(
+            line=p.line, reagent=p.reagent, molar_mass=p.molar_mass,
+            amount=_times(p.amount, factor), mass=_times(p.mass, factor),
+            volume=_times(p.volume, factor), concentration=p.concentration,
+            equivalents=eq, source=p.source, estimate=p.estimate,
+        )
+        scaled.append(s)
+        warnings += _measurability(s)
+
+    product_mass = product_amount = None
+    if mm_product is not None and expected is not None:
+        product_amount = (metal_ref * factor * expected.value / atoms).to("mmol")
+        product_mass = (product_amount * mm_product).to("mg")
+    return ScaledRoute(
+        route=route, request=request, factor=factor, metal_amount=(metal_ref * factor).to("mmol"),
+        product_molar_mass=mm_product, product_mass=product_mass, product_amount=product_amount,
+        expected_yield=expected, reagents=scaled, warnings=warnings,
+    )
+
+
+def _measurability(s: ScaledReagent) -> list[str]:
+    name = s.reagent.name
+    out = []
+    if s.line.form == "solid" and s.mass is not None and s.mass.to("mg").magnitude < MIN_WEIGHABLE_MG:
+        out.append(f"{name}: {fmt(s.mass)} is below what a 0.1 mg balance weighs to ±2%; weigh "
+                   "more and use an aliquot of a solution where the reagent allows it.")
+    if s.volume is not None and s.volume.to("mL").magnitude < MIN_PIPETTE_ML:
+        out.append(f"{name}: {fmt(s.volume)} is below what a pipette delivers reliably; dilute "
+                   "a stock and take a larger volume.")
+    return out

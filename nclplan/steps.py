@@ -1,0 +1,95 @@
+"""Pure: a scaled route -> numbered, lab-ready steps with the scaled amounts substituted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nclplan.units import Q, fmt, fmt_condition
+
+if TYPE_CHECKING:
+    import pint
+
+    from nclplan.scale import ScaledReagent, ScaledRoute
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    number: int
+    action: str
+    stage: str
+    text: str
+    duration: pint.Quantity | None
+    temperature: pint.Quantity | None
+    ph: float | None
+    checkpoint: str | None
+    source: str | None
+    estimate: str | None
+
+
+def reagent_label(reagent: ScaledReagent) -> str:
+    """The short name a step uses ("HAuCl4·3H2O", "NaBH4")."""
+    return reagent.reagent.label
+
+
+def describe(s: ScaledReagent) -> str:
+    """A reagent as a step names it, with its scaled amount.
+
+    ``HAuCl4·3H2O (158 mg, 0.400 mmol)``, ``2-phenylethanethiol (0.268 mL, 2.00 mmol)``,
+    ``NaBH4 solution (5.00 mL of 800 mM in ice-cold water; 4.00 mmol)``.
+    """
+    label = reagent_label(s)
+    line = s.line
+    if line.as_needed or line.form == "gas":
+        return label
+    if line.form == "solution":
+        assert s.volume is not None and s.concentration is not None
+        medium = f" in {line.medium}" if line.medium else ""
+        tail = f"; {fmt(s.amount)}" if s.amount is not None else ""
+        return (f"{label} solution ({fmt(s.volume)} of {fmt_condition(s.concentration)}"
+                f"{medium}{tail})")
+    parts = []
+    if line.form == "liquid" and s.volume is not None:
+        parts.append(fmt(s.volume))
+    elif s.mass is not None:
+        parts.append(fmt(s.mass))
+    if s.amount is not None:
+        parts.append(fmt(s.amount))
+    return f"{label} ({', '.join(parts)})" if parts else label
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def build_steps(scaled: ScaledRoute) -> list[PlanStep]:
+    by_id = {r.line.id: r for r in scaled.reagents}
+    steps = []
+    for i, step in enumerate(scaled.route.steps, start=1):
+        text = _PLACEHOLDER.sub(lambda m: describe(by_id[m.group(1)]), step.text)
+        steps.append(PlanStep(
+            number=i,
+            action=step.action,
+            stage=step.stage,
+            text=" ".join(text.split()),
+            duration=None if step.duration is None else Q(step.duration.value, step.duration.unit),
+            temperature=(None if step.temperature is None
+                         else Q(step.temperature.value, step.temperature.unit)),
+            ph=None if step.ph is None else step.ph.value,
+            checkpoint=step.checkpoint,
+            source=step.source,
+            estimate=step.estimate,
+        ))
+    return steps
+
+
+def step_conditions(step: PlanStep) -> str:
+    """``12 h · 37 °C · pH 12`` for a step's conditions column."""
+    bits = []
+    if step.duration is not None:
+        bits.append(fmt_condition(step.duration))
+    if step.temperature is not None:
+        bits.append(fmt_condition(step.temperature))
+    if step.ph is not None:
+        bits.append(f"pH {step.ph:g}")
+    return " · ".join(bits)

@@ -1,0 +1,152 @@
+"""The rich terminal views. Catalog text is escaped: "adjust [pH]" must not be read as markup."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from nclplan.catalog import Catalog
+from nclplan.models import FAMILY_TITLES, Route
+from nclplan.plan import count_provenance
+
+if TYPE_CHECKING:
+    from nclplan.plan import Plan
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_plan(plan: Plan) -> None:
+    from nclplan.render import view
+
+    v = view(plan)
+    c = _console()
+    t = v["target"]
+    head = [
+        f"[bold]{escape(v['title'])}[/bold]",
+        f"Target: {escape(t['name'])} — isolated as {escape(t['isolated_as'])}"
+        + (f" ({escape(t['molar_mass'])})" if t["molar_mass"] else ""),
+        f"Route: {v['route']['id']} · {escape(v['route']['family'])} · review §"
+        f"{escape(v['route']['review_section'])}",
+        f"Scale: {escape(v['scale']['requested'])} ({escape(v['scale']['basis'])}) → "
+        f"{v['scale']['factor']} × published; {escape(v['scale']['metal'])} {t['metal']}",
+        f"Expected yield: {escape(v['yield'] or 'not reported')}",
+        f"Expected product: {escape(v['product'])}",
+        f"Plan id: {v['plan_id']}",
+    ]
+    c.print(Panel("\n".join(head), box=box.ROUNDED))
+    if v["warnings"]:
+        c.print("[bold yellow]Warnings[/bold yellow]")
+        for w in v["warnings"]:
+            c.print(f"  [yellow]![/yellow] {escape(w)}")
+    table = Table(title="Reagents", box=box.SIMPLE_HEAVY, title_justify="left")
+    for col in ("Reagent", "Role", "Amount", "Mass / volume", f"Eq./{t['metal']}", "Source"):
+        table.add_column(col)
+    for r in v["reagents"]:
+        label = r["label"] + (" (work-up)" if r["stage"] == "workup" else "")
+        table.add_row(escape(label), r["role"], escape(r["amount"]), escape(r["measure"]),
+                      r["equivalents"], escape(r["source"]))
+    c.print(table)
+    c.print("[bold]Procedure[/bold]")
+    for s in v["steps"]:
+        cond = f" [dim]({escape(s['conditions'])})[/dim]" if s["conditions"] else ""
+        src = f" [dim]\\[{escape(s['source'])}][/dim]" if s["source"] else ""
+        c.print(f" {s['number']:>2}. [bold]{escape(s['action'])}.[/bold] {escape(s['text'])}"
+                f"{cond}{src}")
+        if s["checkpoint"]:
+            c.print(f"     [green]✓ {escape(s['checkpoint'])}[/green]")
+    _print_list(c, "Hazards", v["route_hazards"] + [
+        f"{h['label']}: {h['codes']}" + (f" ({h['note']})" if h["note"] else "")
+        for h in v["reagent_hazards"]])
+    if v["fingerprints"]:
+        _print_list(c, "Expected characterization",
+                    [f"{f['kind']}: {f['values']}" + (f" [{f['source']}]" if f["source"] else "")
+                     for f in v["fingerprints"]])
+    if v["estimates"]:
+        _print_list(c, "Estimates", [f"{e['key']}: {e['text']}" for e in v["estimates"]])
+    _print_list(c, "References", [f"[{r['key']}] {r['citation']}. https://doi.org/{r['doi']}"
+                                  for r in v["references"]])
+    if v["alternatives"]:
+        _print_list(c, "Other routes to this cluster",
+                    [f"{a['id']}: {a['title']}" for a in v["alternatives"]])
+
+
+def _print_list(c: Console, title: str, items: list[str]) -> None:
+    if not items:
+        return
+    c.print(f"[bold]{escape(title)}[/bold]")
+    for item in items:
+        c.print(f"  • {escape(item)}")
+
+
+def print_list(rows: list[dict[str, Any]]) -> None:
+    c = _console()
+    if not rows:
+        c.print("no routes match")
+        return
+    table = Table(box=box.SIMPLE_HEAVY)
+    for col in ("Route", "Target", "Metal", "Family", "Reference", "Numbers (rep./est.)"):
+        table.add_column(col)
+    for r in rows:
+        name = r["target"]["name"] + (" (default)" if r["default"] else "")
+        table.add_row(r["id"], escape(name), r["metal"], r["family"],
+                      r["references"][0] if r["references"] else "",
+                      f"{r['numbers']['reported']}/{r['numbers']['estimated']}")
+    c.print(table)
+
+
+def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
+    from nclplan import chemistry
+    from nclplan.scale import product_molar_mass
+    from nclplan.units import fmt
+
+    c = _console()
+    t = route.target
+    reported, estimated = count_provenance(route)
+    lines = [
+        f"[bold]{escape(route.title)}[/bold]  ({route.id})",
+        f"Family: {escape(FAMILY_TITLES[route.family])} · review §{escape(route.review_section)}",
+        f"Target: {escape(t.name)}"
+        + (f" = {chemistry.hill(t.formula)}, charge {t.charge:+d}" if t.formula else "")
+        + (f"; isolated as {escape(t.isolated_as)}" if t.isolated_as else ""),
+    ]
+    mm = product_molar_mass(route)
+    if mm is not None:
+        lines.append(f"Molar mass as isolated: {fmt(mm, 6)}")
+    elif t.mass_scaling:
+        lines.append(f"No product mass scaling: {escape(t.mass_scaling)}")
+    lines.append(f"Numbers: {reported} reported, {estimated} estimated")
+    lines.append(f"File: {escape(cat.files.get(route.id, '?'))}")
+    c.print(Panel("\n".join(lines), box=box.ROUNDED))
+    c.print(escape(route.summary))
+    table = Table(title="Parameters and conditions", box=box.SIMPLE_HEAVY, title_justify="left")
+    for col in ("Condition", "Value", "Reported range", "Settable", "Provenance"):
+        table.add_column(col)
+    for cond in route.conditions:
+        value = f"{cond.value.value:g} {cond.value.unit}".strip() if cond.value else ""
+        if cond.text:
+            value = (value + " — " if value else "") + cond.text
+        rng = (f"{cond.range.min.value:g}–{cond.range.max.value:g} {cond.range.max.unit}"
+               if cond.range else "")
+        prov = cond.source or ""
+        if cond.estimate:
+            prov = (prov + "; " if prov else "") + "est.: " + cond.estimate
+        table.add_row(escape(cond.label), escape(value), escape(rng),
+                      "yes" if cond.parameter else "", escape(prov))
+    c.print(table)
+    if route.yield_ is not None:
+        y = route.yield_
+        c.print(f"Yield: {y.value.value:g} {y.value.unit} ({escape(y.basis)})"
+                + (f" — est.: {escape(y.estimate)}" if y.estimate else ""))
+    _print_list(c, "Notes", list(route.notes))
+    _print_list(c, "Scale notes", list(route.scale_notes))
+    _print_list(c, "References", [f"[{r.key}] {r.citation}. https://doi.org/{r.doi}"
+                                  + (f" ({r.note})" if r.note else "") for r in route.references])
+    if alternatives:
+        _print_list(c, "Other routes to this cluster", [a.id for a in alternatives])
