@@ -142,8 +142,12 @@ def normalize_hydrate(formula: str) -> str:
 
 # ---- cluster notation -------------------------------------------------------------------------
 
-_CHARGE_RE = re.compile(r"^\[(?P<body>.+)\]\s*(?P<n>\d*)(?P<sign>[+-−])$|^(?P<body2>.+?)\s+(?P<n2>\d*)(?P<sign2>[+-−])$")
-_CLUSTER_RE = re.compile(r"^(?P<metal>[A-Z][a-z]?)(?P<n>\d+)(?P<rest>(?:\([^()]+\)\d*|[A-Z][a-z]?\d*)*)$")
+_CHARGE_RE = re.compile(
+    r"^\[(?P<body>.+)\]\s*(?P<n>\d*)(?P<sign>[+-−])$|^(?P<body2>.+?)\s+(?P<n2>\d*)(?P<sign2>[+-−])$"
+)
+_CLUSTER_RE = re.compile(
+    r"^(?P<metal>[A-Z][a-z]?)(?P<n>\d+)(?P<rest>(?:\([^()]+\)\d*|[A-Z][a-z]?\d*)*)$"
+)
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,9 @@ def parse_cluster(text: str) -> Cluster:
     body, charge = parse_charge(text)
     m = _CLUSTER_RE.match(body.replace(" ", ""))
     if not m:
-        raise UsageError(f"cannot read cluster formula {text!r} (e.g. Au25(PET)18 or [Au25(SC2H4Ph)18]-)")
+        raise UsageError(
+            f"cannot read cluster formula {text!r} (e.g. Au25(PET)18 or [Au25(SC2H4Ph)18]-)"
+        )
     ligands: list[tuple[str, int]] = []
     for lm in re.finditer(r"\(([^()]+)\)(\d*)|([A-Z][a-z]?)(\d*)", m.group("rest")):
         name = lm.group(1) or lm.group(3)

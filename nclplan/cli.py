@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -34,21 +34,24 @@ app = typer.Typer(
 )
 
 
-class RouteFormat(str, Enum):
+class RouteFormat(StrEnum):
     table = "table"
     md = "md"
     json = "json"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
 
 
 CatalogOpt = Annotated[
     list[Path] | None,
-    typer.Option("--catalog", help="Extra folder of protocol YAML files (repeatable; also "
-                 "NCLPLAN_PATH).", show_default=False),
+    typer.Option(
+        "--catalog",
+        help="Extra folder of protocol YAML files (repeatable; also NCLPLAN_PATH).",
+        show_default=False,
+    ),
 ]
 
 
@@ -64,8 +67,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """nclplan: synthesis protocol planner for metal nanoclusters."""
 
@@ -85,21 +92,45 @@ _EXTENSIONS = {".md": RouteFormat.md, ".markdown": RouteFormat.md, ".json": Rout
 
 @app.command()
 def route(
-    target: Annotated[str, typer.Argument(help="Cluster as chemists write it (Au25, "
-                                          "Au25(PET)18, Au25@BSA) or a route id.")],
-    route_id: Annotated[str | None, typer.Option("--route", help="Pick a route by id "
-                                                 "(see 'nclplan list').")] = None,
-    scale: Annotated[str, typer.Option("--scale", help="2x (multiple of the published recipe), "
-                                       "50mg (isolated product) or 0.4mmol (metal).")] = "1x",
-    yield_: Annotated[str | None, typer.Option("--yield", help="Expected yield on a metal basis, "
-                                               "e.g. 35%; overrides the reported one.")] = None,
-    fmt: Annotated[RouteFormat | None, typer.Option("--format", "-f", help="Output format "
-                                                    "[default: table, or from -o's extension].",
-                                                    show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE "
-                                                "(atomically); '-' is stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
-    = False,
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="Cluster as chemists write it (Au25, Au25(PET)18, Au25@BSA) or a route id."
+        ),
+    ],
+    route_id: Annotated[
+        str | None, typer.Option("--route", help="Pick a route by id (see 'nclplan list').")
+    ] = None,
+    scale: Annotated[
+        str,
+        typer.Option(
+            "--scale",
+            help="2x (multiple of the published recipe), "
+            "50mg (isolated product) or 0.4mmol (metal).",
+        ),
+    ] = "1x",
+    yield_: Annotated[
+        str | None,
+        typer.Option(
+            "--yield", help="Expected yield on a metal basis, e.g. 35%; overrides the reported one."
+        ),
+    ] = None,
+    fmt: Annotated[
+        RouteFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format [default: table, or from -o's extension].",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to FILE (atomically); '-' is stdout."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing output file.")
+    ] = False,
     catalog: CatalogOpt = None,
 ) -> None:
     """Plan a synthesis: scaled reagents, numbered steps, hazards and references."""
@@ -107,8 +138,10 @@ def route(
         if output is not None and str(output) != "-":
             fmt = _EXTENSIONS.get(output.suffix.lower())
             if fmt is None:
-                raise UsageError(f"cannot tell the format from {output.name!r}; "
-                                 "give --format md or --format json")
+                raise UsageError(
+                    f"cannot tell the format from {output.name!r}; "
+                    "give --format md or --format json"
+                )
         else:
             fmt = RouteFormat.table
     if fmt is RouteFormat.table and output is not None and str(output) != "-":
@@ -117,8 +150,9 @@ def route(
     from nclplan.catalog import load_catalog
     from nclplan.plan import make_plan
 
-    plan = make_plan(load_catalog(catalog or ()), target, route_id=route_id, scale=scale,
-                     yield_text=yield_)
+    plan = make_plan(
+        load_catalog(catalog or ()), target, route_id=route_id, scale=scale, yield_text=yield_
+    )
     if fmt is RouteFormat.json:
         from nclplan.export import dumps, plan_to_dict
 
@@ -135,10 +169,12 @@ def route(
 
 @app.command("list")
 def list_(
-    metal: Annotated[str | None, typer.Option("--metal", help="Only routes to clusters of "
-                                              "this metal (Au, Ag).")] = None,
-    family: Annotated[str | None, typer.Option("--family", help="Only this route family "
-                                               "(e.g. co-directed).")] = None,
+    metal: Annotated[
+        str | None, typer.Option("--metal", help="Only routes to clusters of this metal (Au, Ag).")
+    ] = None,
+    family: Annotated[
+        str | None, typer.Option("--family", help="Only this route family (e.g. co-directed).")
+    ] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -174,9 +210,10 @@ def show(
 
 @app.command()
 def check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Protocol files or folders to "
-                                                       "check (default: the catalog in use).")]
-    = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Protocol files or folders to check (default: the catalog in use)."),
+    ] = None,
     catalog: CatalogOpt = None,
 ) -> None:
     """Validate protocol files: schema, units, provenance of every number, reagents."""

@@ -51,12 +51,14 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "family": r.family,
             "review_section": r.review_section,
             "summary": r.summary,
-            "references": [{"key": ref.key, "doi": ref.doi, "citation": ref.citation}
-                           for ref in r.references],
+            "references": [
+                {"key": ref.key, "doi": ref.doi, "citation": ref.citation} for ref in r.references
+            ],
             "notes": list(r.notes),
         },
-        "alternatives": [{"id": a.id, "title": a.title, "target": a.target.name}
-                         for a in plan.alternatives],
+        "alternatives": [
+            {"id": a.id, "title": a.title, "target": a.target.name} for a in plan.alternatives
+        ],
         "target": {
             "name": t.name,
             "formula": expanded,
@@ -73,7 +75,9 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "basis": s.request.basis,
             "factor": round_sig(s.factor, 6),
             "metal_amount": to_json(s.metal_amount),
-            "expected_yield": None if ey is None else {
+            "expected_yield": None
+            if ey is None
+            else {
                 "value": round_sig(ey.value, 6),
                 "basis": ey.basis,
                 "source": None if ey.overridden else _doi(r, ey.source),
@@ -81,7 +85,9 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "overridden": ey.overridden,
             },
         },
-        "product": None if s.product_mass is None else {
+        "product": None
+        if s.product_mass is None
+        else {
             "mass": to_json(s.product_mass),
             "amount": to_json(s.product_amount),
         },
@@ -128,8 +134,11 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "label": c.label,
                 "value": _num(c.value),
                 "text": c.text,
-                "range": None if c.range is None else {
-                    "min": _num(c.range.min), "max": _num(c.range.max),
+                "range": None
+                if c.range is None
+                else {
+                    "min": _num(c.range.min),
+                    "max": _num(c.range.max),
                     **_prov(r, c.range, c),
                 },
                 "parameter": c.parameter,
@@ -138,13 +147,17 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             for c in r.conditions
         ],
         "fingerprints": [
-            {"kind": f.kind, "values": [_num(v) for v in f.values], "note": f.note,
-             **_prov(r, f)}
+            {"kind": f.kind, "values": [_num(v) for v in f.values], "note": f.note, **_prov(r, f)}
             for f in r.fingerprints
         ],
         "hazards": [
-            {"scope": h.scope, "reagent": h.reagent, "code": h.code, "text": h.text,
-             "source": h.source}
+            {
+                "scope": h.scope,
+                "reagent": h.reagent,
+                "code": h.code,
+                "text": h.text,
+                "source": h.source,
+            }
             for h in plan.hazards
         ],
         "purification": r.purification,

@@ -188,7 +188,9 @@ class ReagentLine(Provenance):
     volume: Num | None = None
     concentration: Num | None = None
     medium: str | None = None  # what a stock is made up in ("ice-cold water", "0.2 M NaOH")
-    purity: Num | None = None  # as a fraction or percent of the weighed form, when the paper gives it
+    purity: Num | None = (
+        None  # as a fraction or percent of the weighed form, when the paper gives it
+    )
     as_needed: bool = False
     note: str | None = None
 
@@ -214,8 +216,11 @@ class ReagentLine(Provenance):
         return self
 
     def numbers(self) -> list[tuple[str, Num]]:
-        return [(k, v) for k in ("mass", "amount", "volume", "concentration", "purity")
-                if (v := getattr(self, k)) is not None]
+        return [
+            (k, v)
+            for k in ("mass", "amount", "volume", "concentration", "purity")
+            if (v := getattr(self, k)) is not None
+        ]
 
 
 class Reference(_Strict):
@@ -290,8 +295,9 @@ class Step(Provenance):
     checkpoint: str | None = None
 
     def numbers(self) -> list[tuple[str, Num]]:
-        return [(k, v) for k in ("duration", "temperature", "ph")
-                if (v := getattr(self, k)) is not None]
+        return [
+            (k, v) for k in ("duration", "temperature", "ph") if (v := getattr(self, k)) is not None
+        ]
 
 
 class Fingerprint(Provenance):

@@ -42,9 +42,12 @@ class Plan:
     def warnings(self) -> list[str]:
         out = list(self.scaled.warnings)
         if self.estimated:
-            out.insert(0, f"{self.estimated} of {self.reported + self.estimated} numbers of this "
-                          "route are estimates (marked 'est.'), not values read in the cited "
-                          "papers: check them against the paper before you rely on them.")
+            out.insert(
+                0,
+                f"{self.estimated} of {self.reported + self.estimated} numbers of this "
+                "route are estimates (marked 'est.'), not values read in the cited "
+                "papers: check them against the paper before you rely on them.",
+            )
         return out
 
 
@@ -58,7 +61,8 @@ def plan_id(route: Route, reagents: dict[str, Reagent], scale: str, yield_text: 
             "scale": scale.strip(),
             "yield": None if yield_text is None else yield_text.strip(),
         },
-        sort_keys=True, ensure_ascii=False,
+        sort_keys=True,
+        ensure_ascii=False,
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -74,8 +78,14 @@ def count_provenance(route: Route) -> tuple[int, int]:
     return reported, estimated
 
 
-def make_plan(cat: Catalog, target: str, *, route_id: str | None = None, scale: str = "1x",
-              yield_text: str | None = None) -> Plan:
+def make_plan(
+    cat: Catalog,
+    target: str,
+    *,
+    route_id: str | None = None,
+    scale: str = "1x",
+    yield_text: str | None = None,
+) -> Plan:
     """Resolve ``target``, scale its route and build steps. Raises NclplanError on bad input."""
     request = parse_scale(scale)
     yield_override = parse_yield(yield_text) if yield_text is not None else None
@@ -92,6 +102,10 @@ def make_plan(cat: Catalog, target: str, *, route_id: str | None = None, scale: 
     reported, estimated = count_provenance(route)
     return Plan(
         plan_id=plan_id(route, cat.reagents, scale, yield_text),
-        scaled=scaled, steps=steps, alternatives=alternatives, hazards=hazards,
-        reported=reported, estimated=estimated,
+        scaled=scaled,
+        steps=steps,
+        alternatives=alternatives,
+        hazards=hazards,
+        reported=reported,
+        estimated=estimated,
     )

@@ -35,7 +35,8 @@ class _Estimates:
         return f"E{self.reasons.index(estimate) + 1}"
 
 
-def _source_label(route: Route, est: _Estimates, *objs: Provenance | None) -> str:
+def _source_label(route: Route, est: _Estimates, *objs: Any) -> str:
+    """"wu2009, est. E3" for the first object that states provenance (PlanStep or model)."""
     for o in objs:
         if o is not None and (o.source or o.estimate):
             parts = []
@@ -65,12 +66,17 @@ def view(plan: Plan) -> dict[str, Any]:
     ey = s.expected_yield
     yield_text = None
     if ey is not None:
-        where = ("given with --yield" if ey.overridden
-                 else _source_label(r, est, r.yield_.value if r.yield_ else None, r.yield_))
+        where = (
+            "given with --yield"
+            if ey.overridden
+            else _source_label(r, est, r.yield_.value if r.yield_ else None, r.yield_)
+        )
         yield_text = f"{fmt_number(ey.value * 100, 3, trailing=False)} % ({ey.basis}; {where})"
-    basis_words = {"factor": "multiple of the published recipe",
-                   "product_mass": "mass of isolated product",
-                   "metal_amount": f"amount of {t.metal} in the precursor"}
+    basis_words = {
+        "factor": "multiple of the published recipe",
+        "product_mass": "mass of isolated product",
+        "metal_amount": f"amount of {t.metal} in the precursor",
+    }
     reagents = []
     for x in s.reagents:
         line = x.line
@@ -90,51 +96,63 @@ def view(plan: Plan) -> dict[str, Any]:
             measure = fmt(x.volume) + (f" ({fmt(x.mass)})" if x.mass is not None else "")
         else:
             measure = fmt(x.mass) if x.mass is not None else ""
-        reagents.append({
-            "id": line.id,
-            "label": x.reagent.label,
-            "name": x.reagent.name,
-            "formula": (x.reagent.formula or "").replace(".", "·"),
-            "cas": x.reagent.cas or "",
-            "role": line.role,
-            "form": line.form + (f" in {line.medium}" if line.medium else ""),
-            "stage": line.stage,
-            "amount": amount,
-            "measure": measure,
-            "equivalents": "" if x.equivalents is None else fmt_number(x.equivalents, 3),
-            "source": _source_label(r, est, line),
-            "note": line.note or "",
-        })
-    steps = [{
-        "number": st.number,
-        "action": st.action.replace("_", " ").capitalize(),
-        "stage": st.stage,
-        "text": st.text,
-        "conditions": step_conditions(st),
-        "checkpoint": st.checkpoint or "",
-        "source": _source_label(r, est, st),
-    } for st in plan.steps]
-    conditions = [{
-        "label": c.label,
-        "value": _num(c.value) if c.value is not None else (c.text or ""),
-        "text": c.text if c.value is not None and c.text else "",
-        "range": (f"{_num(c.range.min)} – {_num(c.range.max)}" if c.range else ""),
-        "parameter": c.parameter,
-        "source": _source_label(r, est, c.value, c),
-    } for c in r.conditions]
-    fingerprints = [{
-        "kind": f.kind,
-        "values": ", ".join(_num(v) for v in f.values),
-        "note": f.note or "",
-        "source": _source_label(r, est, f),
-    } for f in r.fingerprints]
+        reagents.append(
+            {
+                "id": line.id,
+                "label": x.reagent.label,
+                "name": x.reagent.name,
+                "formula": (x.reagent.formula or "").replace(".", "·"),
+                "cas": x.reagent.cas or "",
+                "role": line.role,
+                "form": line.form + (f" in {line.medium}" if line.medium else ""),
+                "stage": line.stage,
+                "amount": amount,
+                "measure": measure,
+                "equivalents": "" if x.equivalents is None else fmt_number(x.equivalents, 3),
+                "source": _source_label(r, est, line),
+                "note": line.note or "",
+            }
+        )
+    steps = [
+        {
+            "number": st.number,
+            "action": st.action.replace("_", " ").capitalize(),
+            "stage": st.stage,
+            "text": st.text,
+            "conditions": step_conditions(st),
+            "checkpoint": st.checkpoint or "",
+            "source": _source_label(r, est, st),
+        }
+        for st in plan.steps
+    ]
+    conditions = [
+        {
+            "label": c.label,
+            "value": _num(c.value) if c.value is not None else (c.text or ""),
+            "text": c.text if c.value is not None and c.text else "",
+            "range": (f"{_num(c.range.min)} – {_num(c.range.max)}" if c.range else ""),
+            "parameter": c.parameter,
+            "source": _source_label(r, est, c.value, c),
+        }
+        for c in r.conditions
+    ]
+    fingerprints = [
+        {
+            "kind": f.kind,
+            "peaks": ", ".join(_num(v) for v in f.values),
+            "note": f.note or "",
+            "source": _source_label(r, est, f),
+        }
+        for f in r.fingerprints
+    ]
     route_hazards = [h.text for h in plan.hazards if h.scope == "route"]
     reagent_hazards = []
     for x in s.reagents:
         codes = "; ".join(f"{h.code} {h.text}" for h in x.reagent.hazards)
         if codes or x.reagent.hazard_note:
-            reagent_hazards.append({"label": x.reagent.label, "codes": codes,
-                                    "note": x.reagent.hazard_note or ""})
+            reagent_hazards.append(
+                {"label": x.reagent.label, "codes": codes, "note": x.reagent.hazard_note or ""}
+            )
     if s.product_mass is not None:
         product = f"{fmt(s.product_mass)} ({fmt(s.product_amount)})"
     elif t.mass_scaling:
@@ -146,8 +164,12 @@ def view(plan: Plan) -> dict[str, Any]:
         "title": r.title,
         "plan_id": plan.plan_id,
         "version": _version(),
-        "route": {"id": r.id, "family": FAMILY_TITLES.get(r.family, r.family),
-                  "review_section": r.review_section, "summary": r.summary},
+        "route": {
+            "id": r.id,
+            "family": FAMILY_TITLES.get(r.family, r.family),
+            "review_section": r.review_section,
+            "summary": r.summary,
+        },
         "target": {
             "name": t.name,
             "isolated_as": t.isolated_as or t.name,
@@ -177,8 +199,10 @@ def view(plan: Plan) -> dict[str, Any]:
         "reagent_hazards": reagent_hazards,
         "purification": r.purification or "",
         "notes": list(r.notes),
-        "references": [{"key": ref.key, "citation": ref.citation, "doi": ref.doi,
-                        "note": ref.note or ""} for ref in r.references],
+        "references": [
+            {"key": ref.key, "citation": ref.citation, "doi": ref.doi, "note": ref.note or ""}
+            for ref in r.references
+        ],
         "alternatives": [{"id": a.id, "title": a.title} for a in plan.alternatives],
         "estimates": [{"key": f"E{i}", "text": e} for i, e in enumerate(est.reasons, start=1)],
         "provenance": {"reported": plan.reported, "estimated": plan.estimated},

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from nclplan import chemistry
 from nclplan.errors import ScaleError
@@ -39,7 +39,7 @@ class ScaleRequest:
     text: str
     basis: Basis
     factor: float | None = None  # basis "factor"
-    quantity: pint.Quantity | None = None  # mass or amount of substance
+    quantity: pint.Quantity[Any] | None = None  # mass or amount of substance
 
 
 _FACTOR_RE = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*[x×]\s*$", re.I)
@@ -62,8 +62,10 @@ def parse_scale(text: str) -> ScaleRequest:
     if q.check("[substance]"):
         return ScaleRequest(text, "metal_amount", quantity=q)
     kind = "a volume" if q.check("[length] ** 3") else f"a {q.dimensionality}"
-    raise ScaleError(f"--scale {text!r} is {kind}; give a product mass (50mg), an amount of "
-                     "metal (0.4mmol) or a multiple of the published scale (2x)")
+    raise ScaleError(
+        f"--scale {text!r} is {kind}; give a product mass (50mg), an amount of "
+        "metal (0.4mmol) or a multiple of the published scale (2x)"
+    )
 
 
 def parse_yield(text: str) -> float:
@@ -82,11 +84,11 @@ def parse_yield(text: str) -> float:
 class ScaledReagent:
     line: ReagentLine
     reagent: Reagent
-    molar_mass: pint.Quantity | None  # of the form weighed (hydrate included)
-    amount: pint.Quantity | None  # of substance (solute for a solution)
-    mass: pint.Quantity | None  # to weigh (solute for a solution; purity included)
-    volume: pint.Quantity | None  # of liquid, or of stock solution
-    concentration: pint.Quantity | None  # of the stock
+    molar_mass: pint.Quantity[Any] | None  # of the form weighed (hydrate included)
+    amount: pint.Quantity[Any] | None  # of substance (solute for a solution)
+    mass: pint.Quantity[Any] | None  # to weigh (solute for a solution; purity included)
+    volume: pint.Quantity[Any] | None  # of liquid, or of stock solution
+    concentration: pint.Quantity[Any] | None  # of the stock
     equivalents: float | None  # per metal atom of the precursor
     source: str | None
     estimate: str | None
@@ -106,16 +108,16 @@ class ScaledRoute:
     route: Route
     request: ScaleRequest
     factor: float
-    metal_amount: pint.Quantity  # metal atoms in the precursor, scaled
-    product_molar_mass: pint.Quantity | None
-    product_mass: pint.Quantity | None
-    product_amount: pint.Quantity | None
+    metal_amount: pint.Quantity[Any]  # metal atoms in the precursor, scaled
+    product_molar_mass: pint.Quantity[Any] | None
+    product_mass: pint.Quantity[Any] | None
+    product_amount: pint.Quantity[Any] | None
     expected_yield: ExpectedYield | None
     reagents: list[ScaledReagent]
     warnings: list[str]
 
 
-def reagent_molar_mass(reagent: Reagent) -> pint.Quantity | None:
+def reagent_molar_mass(reagent: Reagent) -> pint.Quantity[Any] | None:
     if reagent.formula:
         return Q(chemistry.molar_mass(chemistry.normalize_hydrate(reagent.formula)), "g/mol")
     if reagent.molar_mass is not None:
@@ -123,7 +125,7 @@ def reagent_molar_mass(reagent: Reagent) -> pint.Quantity | None:
     return None
 
 
-def _q(n: Num | None) -> pint.Quantity | None:
+def _q(n: Num | None) -> pint.Quantity[Any] | None:
     return None if n is None else Q(n.value, n.unit)
 
 
@@ -164,16 +166,20 @@ def published_amounts(line: ReagentLine, reagent: Reagent) -> ScaledReagent:
         if amount is None and mass is not None and mm is not None:
             amount = mass * purity / mm
     return ScaledReagent(
-        line=line, reagent=reagent, molar_mass=mm,
+        line=line,
+        reagent=reagent,
+        molar_mass=mm,
         amount=None if amount is None else amount.to("mmol"),
         mass=None if mass is None else mass.to("mg"),
         volume=None if volume is None else volume.to("mL"),
-        concentration=conc, equivalents=None,
-        source=line.source, estimate=line.estimate,
+        concentration=conc,
+        equivalents=None,
+        source=line.source,
+        estimate=line.estimate,
     )
 
 
-def _times(x: pint.Quantity | None, k: float) -> pint.Quantity | None:
+def _times(x: pint.Quantity[Any] | None, k: float) -> pint.Quantity[Any] | None:
     return None if x is None else x * k
 
 
@@ -183,7 +189,7 @@ def metal_atoms_per_unit(route: Route, reagent: Reagent) -> int:
     return chemistry.atoms_of(chemistry.normalize_hydrate(reagent.formula), route.target.metal)
 
 
-def product_molar_mass(route: Route) -> pint.Quantity | None:
+def product_molar_mass(route: Route) -> pint.Quantity[Any] | None:
     """Molar mass of the product as isolated: the cluster plus its counterions."""
     t = route.target
     if t.formula is None:
@@ -195,8 +201,12 @@ def product_molar_mass(route: Route) -> pint.Quantity | None:
     return Q(mm, "g/mol")
 
 
-def scale_route(route: Route, reagents: dict[str, Reagent], request: ScaleRequest,
-                yield_override: float | None = None) -> ScaledRoute:
+def scale_route(
+    route: Route,
+    reagents: dict[str, Reagent],
+    request: ScaleRequest,
+    yield_override: float | None = None,
+) -> ScaledRoute:
     """Scale ``route`` to ``request``. Pure: no I/O."""
     from nclplan.catalog import target_metal_atoms
 
@@ -211,12 +221,18 @@ def scale_route(route: Route, reagents: dict[str, Reagent], request: ScaleReques
 
     expected: ExpectedYield | None = None
     if yield_override is not None:
-        expected = ExpectedYield(yield_override, "metal atom basis (given with --yield)",
-                                 None, None, True)
+        expected = ExpectedYield(
+            yield_override, "metal atom basis (given with --yield)", None, None, True
+        )
     elif route.yield_ is not None:
         y = route.yield_
-        expected = ExpectedYield(_fraction(y.value), y.basis, y.value.source or y.source,
-                                 y.value.estimate or y.estimate, False)
+        expected = ExpectedYield(
+            _fraction(y.value),
+            y.basis,
+            y.value.source or y.source,
+            y.value.estimate or y.estimate,
+            False,
+        )
 
     warnings: list[str] = []
     if request.basis == "factor":
@@ -268,10 +284,16 @@ def scale_route(route: Route, reagents: dict[str, Reagent], request: ScaleReques
         if p.amount is not None and p.line.role not in ("solvent", "antisolvent"):
             eq = float((p.amount / metal_ref).to("").magnitude)
         s = ScaledReagent(
-            line=p.line, reagent=p.reagent, molar_mass=p.molar_mass,
-            amount=_times(p.amount, factor), mass=_times(p.mass, factor),
-            volume=_times(p.volume, factor), concentration=p.concentration,
-            equivalents=eq, source=p.source, estimate=p.estimate,
+            line=p.line,
+            reagent=p.reagent,
+            molar_mass=p.molar_mass,
+            amount=_times(p.amount, factor),
+            mass=_times(p.mass, factor),
+            volume=_times(p.volume, factor),
+            concentration=p.concentration,
+            equivalents=eq,
+            source=p.source,
+            estimate=p.estimate,
         )
         scaled.append(s)
         warnings += _measurability(s)
@@ -281,19 +303,34 @@ def scale_route(route: Route, reagents: dict[str, Reagent], request: ScaleReques
         product_amount = (metal_ref * factor * expected.value / atoms).to("mmol")
         product_mass = (product_amount * mm_product).to("mg")
     return ScaledRoute(
-        route=route, request=request, factor=factor, metal_amount=(metal_ref * factor).to("mmol"),
-        product_molar_mass=mm_product, product_mass=product_mass, product_amount=product_amount,
-        expected_yield=expected, reagents=scaled, warnings=warnings,
+        route=route,
+        request=request,
+        factor=factor,
+        metal_amount=(metal_ref * factor).to("mmol"),
+        product_molar_mass=mm_product,
+        product_mass=product_mass,
+        product_amount=product_amount,
+        expected_yield=expected,
+        reagents=scaled,
+        warnings=warnings,
     )
 
 
 def _measurability(s: ScaledReagent) -> list[str]:
     name = s.reagent.name
     out = []
-    if s.line.form == "solid" and s.mass is not None and s.mass.to("mg").magnitude < MIN_WEIGHABLE_MG:
-        out.append(f"{name}: {fmt(s.mass)} is below what a 0.1 mg balance weighs to ±2%; weigh "
-                   "more and use an aliquot of a solution where the reagent allows it.")
+    if (
+        s.line.form == "solid"
+        and s.mass is not None
+        and s.mass.to("mg").magnitude < MIN_WEIGHABLE_MG
+    ):
+        out.append(
+            f"{name}: {fmt(s.mass)} is below what a 0.1 mg balance weighs to ±2%; weigh "
+            "more and use an aliquot of a solution where the reagent allows it."
+        )
     if s.volume is not None and s.volume.to("mL").magnitude < MIN_PIPETTE_ML:
-        out.append(f"{name}: {fmt(s.volume)} is below what a pipette delivers reliably; dilute "
-                   "a stock and take a larger volume.")
+        out.append(
+            f"{name}: {fmt(s.volume)} is below what a pipette delivers reliably; dilute "
+            "a stock and take a larger volume."
+        )
     return out

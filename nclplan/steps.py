@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nclplan.units import Q, fmt, fmt_condition
 
@@ -20,8 +20,8 @@ class PlanStep:
     action: str
     stage: str
     text: str
-    duration: pint.Quantity | None
-    temperature: pint.Quantity | None
+    duration: pint.Quantity[Any] | None
+    temperature: pint.Quantity[Any] | None
     ph: float | None
     checkpoint: str | None
     source: str | None
@@ -47,14 +47,15 @@ def describe(s: ScaledReagent) -> str:
         assert s.volume is not None and s.concentration is not None
         medium = f" in {line.medium}" if line.medium else ""
         tail = f"; {fmt(s.amount)}" if s.amount is not None else ""
-        return (f"{label} solution ({fmt(s.volume)} of {fmt_condition(s.concentration)}"
-                f"{medium}{tail})")
+        return (
+            f"{label} solution ({fmt(s.volume)} of {fmt_condition(s.concentration)}{medium}{tail})"
+        )
     parts = []
     if line.form == "liquid" and s.volume is not None:
         parts.append(fmt(s.volume))
     elif s.mass is not None:
         parts.append(fmt(s.mass))
-    if s.amount is not None:
+    if s.amount is not None and line.role not in ("solvent", "antisolvent"):
         parts.append(fmt(s.amount))
     return f"{label} ({', '.join(parts)})" if parts else label
 
@@ -67,19 +68,26 @@ def build_steps(scaled: ScaledRoute) -> list[PlanStep]:
     steps = []
     for i, step in enumerate(scaled.route.steps, start=1):
         text = _PLACEHOLDER.sub(lambda m: describe(by_id[m.group(1)]), step.text)
-        steps.append(PlanStep(
-            number=i,
-            action=step.action,
-            stage=step.stage,
-            text=" ".join(text.split()),
-            duration=None if step.duration is None else Q(step.duration.value, step.duration.unit),
-            temperature=(None if step.temperature is None
-                         else Q(step.temperature.value, step.temperature.unit)),
-            ph=None if step.ph is None else step.ph.value,
-            checkpoint=step.checkpoint,
-            source=step.source,
-            estimate=step.estimate,
-        ))
+        steps.append(
+            PlanStep(
+                number=i,
+                action=step.action,
+                stage=step.stage,
+                text=" ".join(text.split()),
+                duration=None
+                if step.duration is None
+                else Q(step.duration.value, step.duration.unit),
+                temperature=(
+                    None
+                    if step.temperature is None
+                    else Q(step.temperature.value, step.temperature.unit)
+                ),
+                ph=None if step.ph is None else step.ph.value,
+                checkpoint=step.checkpoint,
+                source=step.source,
+                estimate=step.estimate,
+            )
+        )
     return steps
 
 

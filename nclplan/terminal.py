@@ -50,31 +50,55 @@ def print_plan(plan: Plan) -> None:
         table.add_column(col)
     for r in v["reagents"]:
         label = r["label"] + (" (work-up)" if r["stage"] == "workup" else "")
-        table.add_row(escape(label), r["role"], escape(r["amount"]), escape(r["measure"]),
-                      r["equivalents"], escape(r["source"]))
+        table.add_row(
+            escape(label),
+            r["role"],
+            escape(r["amount"]),
+            escape(r["measure"]),
+            r["equivalents"],
+            escape(r["source"]),
+        )
     c.print(table)
     c.print("[bold]Procedure[/bold]")
     for s in v["steps"]:
         cond = f" [dim]({escape(s['conditions'])})[/dim]" if s["conditions"] else ""
         src = f" [dim]\\[{escape(s['source'])}][/dim]" if s["source"] else ""
-        c.print(f" {s['number']:>2}. [bold]{escape(s['action'])}.[/bold] {escape(s['text'])}"
-                f"{cond}{src}")
+        c.print(
+            f" {s['number']:>2}. [bold]{escape(s['action'])}.[/bold] {escape(s['text'])}{cond}{src}"
+        )
         if s["checkpoint"]:
             c.print(f"     [green]✓ {escape(s['checkpoint'])}[/green]")
-    _print_list(c, "Hazards", v["route_hazards"] + [
-        f"{h['label']}: {h['codes']}" + (f" ({h['note']})" if h["note"] else "")
-        for h in v["reagent_hazards"]])
+    _print_list(
+        c,
+        "Hazards",
+        v["route_hazards"]
+        + [
+            f"{h['label']}: {h['codes']}" + (f" ({h['note']})" if h["note"] else "")
+            for h in v["reagent_hazards"]
+        ],
+    )
     if v["fingerprints"]:
-        _print_list(c, "Expected characterization",
-                    [f"{f['kind']}: {f['values']}" + (f" [{f['source']}]" if f["source"] else "")
-                     for f in v["fingerprints"]])
+        _print_list(
+            c,
+            "Expected characterization",
+            [
+                f"{f['kind']}: {f['peaks']}" + (f" [{f['source']}]" if f["source"] else "")
+                for f in v["fingerprints"]
+            ],
+        )
     if v["estimates"]:
         _print_list(c, "Estimates", [f"{e['key']}: {e['text']}" for e in v["estimates"]])
-    _print_list(c, "References", [f"[{r['key']}] {r['citation']}. https://doi.org/{r['doi']}"
-                                  for r in v["references"]])
+    _print_list(
+        c,
+        "References",
+        [f"[{r['key']}] {r['citation']}. https://doi.org/{r['doi']}" for r in v["references"]],
+    )
     if v["alternatives"]:
-        _print_list(c, "Other routes to this cluster",
-                    [f"{a['id']}: {a['title']}" for a in v["alternatives"]])
+        _print_list(
+            c,
+            "Other routes to this cluster",
+            [f"{a['id']}: {a['title']}" for a in v["alternatives"]],
+        )
 
 
 def _print_list(c: Console, title: str, items: list[str]) -> None:
@@ -95,9 +119,14 @@ def print_list(rows: list[dict[str, Any]]) -> None:
         table.add_column(col)
     for r in rows:
         name = r["target"]["name"] + (" (default)" if r["default"] else "")
-        table.add_row(r["id"], escape(name), r["metal"], r["family"],
-                      r["references"][0] if r["references"] else "",
-                      f"{r['numbers']['reported']}/{r['numbers']['estimated']}")
+        table.add_row(
+            r["id"],
+            escape(name),
+            r["metal"],
+            r["family"],
+            r["references"][0] if r["references"] else "",
+            f"{r['numbers']['reported']}/{r['numbers']['estimated']}",
+        )
     c.print(table)
 
 
@@ -132,21 +161,37 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
         value = f"{cond.value.value:g} {cond.value.unit}".strip() if cond.value else ""
         if cond.text:
             value = (value + " — " if value else "") + cond.text
-        rng = (f"{cond.range.min.value:g}–{cond.range.max.value:g} {cond.range.max.unit}"
-               if cond.range else "")
+        rng = (
+            f"{cond.range.min.value:g}–{cond.range.max.value:g} {cond.range.max.unit}"
+            if cond.range
+            else ""
+        )
         prov = cond.source or ""
         if cond.estimate:
             prov = (prov + "; " if prov else "") + "est.: " + cond.estimate
-        table.add_row(escape(cond.label), escape(value), escape(rng),
-                      "yes" if cond.parameter else "", escape(prov))
+        table.add_row(
+            escape(cond.label),
+            escape(value),
+            escape(rng),
+            "yes" if cond.parameter else "",
+            escape(prov),
+        )
     c.print(table)
     if route.yield_ is not None:
         y = route.yield_
-        c.print(f"Yield: {y.value.value:g} {y.value.unit} ({escape(y.basis)})"
-                + (f" — est.: {escape(y.estimate)}" if y.estimate else ""))
+        c.print(
+            f"Yield: {y.value.value:g} {y.value.unit} ({escape(y.basis)})"
+            + (f" — est.: {escape(y.estimate)}" if y.estimate else "")
+        )
     _print_list(c, "Notes", list(route.notes))
     _print_list(c, "Scale notes", list(route.scale_notes))
-    _print_list(c, "References", [f"[{r.key}] {r.citation}. https://doi.org/{r.doi}"
-                                  + (f" ({r.note})" if r.note else "") for r in route.references])
+    _print_list(
+        c,
+        "References",
+        [
+            f"[{r.key}] {r.citation}. https://doi.org/{r.doi}" + (f" ({r.note})" if r.note else "")
+            for r in route.references
+        ],
+    )
     if alternatives:
         _print_list(c, "Other routes to this cluster", [a.id for a in alternatives])

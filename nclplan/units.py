@@ -35,17 +35,17 @@ CANONICAL = {
 
 
 @lru_cache(maxsize=1)
-def ureg() -> pint.UnitRegistry:
+def ureg() -> pint.UnitRegistry[Any]:
     """The single unit registry; built once per process."""
     import pint
 
     path = resources.files("nclplan").joinpath("units.txt")
     with resources.as_file(path) as defs:
-        reg = pint.UnitRegistry(str(defs), autoconvert_offset_to_baseunit=True, cache_folder=None)
+        reg: pint.UnitRegistry[Any] = pint.UnitRegistry(str(defs), autoconvert_offset_to_baseunit=True, cache_folder=None)
     return reg
 
 
-def Q(value: Any, unit: str | None = None) -> pint.Quantity:  # noqa: N802 - reads like a unit
+def Q(value: Any, unit: str | None = None) -> pint.Quantity[Any]:
     """A quantity in the program's registry: ``Q("10 mM")`` or ``Q(10, "mM")``."""
     reg = ureg()
     if unit is None:
@@ -56,7 +56,12 @@ def Q(value: Any, unit: str | None = None) -> pint.Quantity:  # noqa: N802 - rea
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
-def parse_quantity(text: str, *, what: str) -> pint.Quantity:
+# A unit as typed at the command line: a symbol, optionally "per" a second one. No spaces, powers
+# or arithmetic, which pint would evaluate ("mg mg" is mg², "2*3 g" is 6 g).
+_UNIT_TEXT = re.compile(r"^[A-Za-zµμ°%]+(?:/[A-Za-zµμ°]+)?$")
+
+
+def parse_quantity(text: str, *, what: str) -> pint.Quantity[Any]:
     """Parse a number with a unit as a user writes it (``50mg``, ``0.4 mmol``, ``50 µg``).
 
     Only ``<number><unit>`` is accepted: pint would evaluate arithmetic such as ``2*3 g``, which
@@ -73,23 +78,32 @@ def parse_quantity(text: str, *, what: str) -> pint.Quantity:
         raise ScaleError(f"{what}: {text!r} is not a finite number")
     if not unit:
         raise ScaleError(f"{what}: {text!r} has no unit (e.g. 50mg, 0.4mmol or 2x)")
+    if not _UNIT_TEXT.match(unit):
+        raise ScaleError(f"{what}: cannot read unit {unit!r} in {text!r} (e.g. mg, g, mmol)")
     import pint
 
     try:
         units = ureg().Unit(unit)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-            TypeError, AttributeError, AssertionError, KeyError) as exc:
+    except (
+        pint.errors.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        AssertionError,
+        KeyError,
+    ) as exc:
         raise ScaleError(f"{what}: unknown unit {unit!r} in {text!r}") from exc
     return ureg().Quantity(value, units)
 
 
-def dim_key(q: pint.Quantity) -> str:
+def dim_key(q: pint.Quantity[Any]) -> str:
     """The dimensionality of a quantity as a key of CANONICAL."""
     d = str(q.dimensionality)
     return d
 
 
-def canonical_unit(q: pint.Quantity) -> str:
+def canonical_unit(q: pint.Quantity[Any]) -> str:
     """The JSON contract's unit for this quantity's dimension."""
     try:
         return CANONICAL[dim_key(q)]
@@ -101,7 +115,7 @@ def round_sig(x: float, sig: int) -> float:
     """Round to ``sig`` significant figures (0 stays 0)."""
     if x == 0 or not math.isfinite(x):
         return x
-    digits = sig - int(math.floor(math.log10(abs(x)))) - 1
+    digits = sig - math.floor(math.log10(abs(x))) - 1
     return round(x, digits)
 
 
@@ -111,7 +125,7 @@ JSON_SIG = 6
 DISPLAY_SIG = 3
 
 
-def to_json(q: pint.Quantity | None) -> dict[str, Any] | None:
+def to_json(q: pint.Quantity[Any] | None) -> dict[str, Any] | None:
     """``{"value": number, "unit": "..."}`` in the canonical unit, or None."""
     if q is None:
         return None
@@ -124,8 +138,12 @@ def to_json(q: pint.Quantity | None) -> dict[str, Any] | None:
 _DISPLAY_LADDERS: dict[str, list[tuple[str, str, float]]] = {
     # (pint unit, printed unit, use it when magnitude in that unit >= threshold)
     "[mass]": [("kg", "kg", 1.0), ("g", "g", 1.0), ("mg", "mg", 1.0), ("µg", "µg", 0.0)],
-    "[substance]": [("mol", "mol", 1.0), ("mmol", "mmol", 1.0), ("µmol", "µmol", 1.0),
-                    ("nmol", "nmol", 0.0)],
+    "[substance]": [
+        ("mol", "mol", 1.0),
+        ("mmol", "mmol", 1.0),
+        ("µmol", "µmol", 1.0),
+        ("nmol", "nmol", 0.0),
+    ],
     "[length] ** 3": [("L", "L", 1.0), ("mL", "mL", 1.0), ("µL", "µL", 0.0)],
     "[substance] / [length] ** 3": [("M", "M", 1.0), ("mM", "mM", 1.0), ("µM", "µM", 0.0)],
     "[mass] / [length] ** 3": [("mg/mL", "mg/mL", 0.0)],
@@ -145,14 +163,14 @@ def fmt_number(x: float, sig: int = DISPLAY_SIG, *, trailing: bool = True) -> st
     if x == 0:
         return "0"
     r = round_sig(x, sig)
-    digits = sig - int(math.floor(math.log10(abs(r)))) - 1
+    digits = sig - math.floor(math.log10(abs(r))) - 1
     text = f"{r:.0f}" if digits <= 0 else f"{r:.{digits}f}"
     if not trailing and "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
 
 
-def fmt(q: pint.Quantity | None, sig: int = DISPLAY_SIG, *, trailing: bool = True) -> str:
+def fmt(q: pint.Quantity[Any] | None, sig: int = DISPLAY_SIG, *, trailing: bool = True) -> str:
     """Human form of a quantity: ``75.7 mg``, ``2.50 mL``, ``25 °C``, ``12 h``."""
     if q is None:
         return "–"
@@ -170,6 +188,6 @@ def fmt(q: pint.Quantity | None, sig: int = DISPLAY_SIG, *, trailing: bool = Tru
     return f"{fmt_number(float(q.to(unit).magnitude), sig, trailing=trailing)} {label}"
 
 
-def fmt_condition(q: pint.Quantity | None) -> str:
+def fmt_condition(q: pint.Quantity[Any] | None) -> str:
     """A time, temperature, pH or speed as a protocol states it (no padded zeros)."""
     return fmt(q, 3, trailing=False)

@@ -1,0 +1,42 @@
+"""Shared fixtures. Golden files are rewritten only on purpose: ``pytest --update-goldens``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nclplan.catalog import Catalog, load_catalog
+
+GOLDEN = Path(__file__).parent / "golden"
+DATA = Path(__file__).parent / "data"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden/*")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_catalog_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's NCLPLAN_PATH must not change what the tests see."""
+    monkeypatch.delenv("NCLPLAN_PATH", raising=False)
+    monkeypatch.delenv("NCLPLAN_DEBUG", raising=False)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    update = request.config.getoption("--update-goldens")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"missing golden {name}; run pytest --update-goldens and review it"
+        assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+    return check

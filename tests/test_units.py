@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from nclplan.errors import ScaleError
+from nclplan.units import Q, fmt, fmt_condition, parse_quantity, round_sig, to_json
+
+
+@pytest.mark.parametrize(
+    ("text", "mg"),
+    [
+        ("50mg", 50),
+        ("50 mg", 50),
+        ("0.05g", 50),
+        ("50 µg", 0.05),
+        ("50 μg", 0.05),
+        ("50ug", 0.05),
+        ("5e1 mg", 50),
+        (".5 g", 500),
+    ],
+)
+def test_parse_mass(text: str, mg: float) -> None:
+    assert parse_quantity(text, what="x").to("mg").magnitude == pytest.approx(mg)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "mg", "50", "50 furlongs", "5,0 mg", "nan mg", "inf g", "2*3 g", "50 mg mg", "--5 mg"],
+)
+def test_parse_rejects(bad: str) -> None:
+    with pytest.raises(ScaleError):
+        parse_quantity(bad, what="--scale")
+
+
+def test_formatting_keeps_balance_precision() -> None:
+    assert fmt(Q(157.53, "mg")) == "158 mg"
+    assert fmt(Q(2.5, "mL")) == "2.50 mL"
+    assert fmt(Q(0.0213, "mL")) == "21.3 µL"
+    assert fmt(Q(1500, "mg")) == "1.50 g"
+    assert fmt(Q(0.318, "mmol")) == "318 µmol"
+    assert fmt_condition(Q(37, "degC")) == "37 °C"
+    assert fmt_condition(Q(720, "min")) == "12 h"
+
+
+def test_json_canonical_units_and_rounding() -> None:
+    assert to_json(Q(0.1, "g")) == {"value": 100.0, "unit": "mg"}
+    assert to_json(Q(10, "mM")) == {"value": 10.0, "unit": "mM"}
+    assert to_json(Q(12, "h")) == {"value": 720.0, "unit": "min"}
+    assert to_json(Q(0.1 + 0.2, "mL")) == {"value": 0.3, "unit": "mL"}
+    assert round_sig(123456.789, 6) == 123457
