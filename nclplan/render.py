@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from nclplan import chemistry
 from nclplan.catalog import target_metal_atoms
-from nclplan.models import FAMILY_TITLES, Num, Provenance, Route
+from nclplan.models import FAMILY_TITLES, Num, Route
 from nclplan.steps import step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number
 
@@ -36,7 +36,7 @@ class _Estimates:
 
 
 def _source_label(route: Route, est: _Estimates, *objs: Any) -> str:
-    """"wu2009, est. E3" for the first object that states provenance (PlanStep or model)."""
+    """ "wu2009, est. E3" for the first object that states provenance (PlanStep or model)."""
     for o in objs:
         if o is not None and (o.source or o.estimate):
             parts = []

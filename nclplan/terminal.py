@@ -47,7 +47,7 @@ def print_plan(plan: Plan) -> None:
             c.print(f"  [yellow]![/yellow] {escape(w)}")
     table = Table(title="Reagents", box=box.SIMPLE_HEAVY, title_justify="left")
     for col in ("Reagent", "Role", "Amount", "Mass / volume", f"Eq./{t['metal']}", "Source"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for r in v["reagents"]:
         label = r["label"] + (" (work-up)" if r["stage"] == "workup" else "")
         table.add_row(
@@ -115,8 +115,9 @@ def print_list(rows: list[dict[str, Any]]) -> None:
         c.print("no routes match")
         return
     table = Table(box=box.SIMPLE_HEAVY)
-    for col in ("Route", "Target", "Metal", "Family", "Reference", "Numbers (rep./est.)"):
-        table.add_column(col)
+    table.add_column("Route", no_wrap=True)
+    for col in ("Target", "Metal", "Family", "Reference", "Numbers rep./est."):
+        table.add_column(col, overflow="fold")
     for r in rows:
         name = r["target"]["name"] + (" (default)" if r["default"] else "")
         table.add_row(
@@ -156,7 +157,7 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     c.print(escape(route.summary))
     table = Table(title="Parameters and conditions", box=box.SIMPLE_HEAVY, title_justify="left")
     for col in ("Condition", "Value", "Reported range", "Settable", "Provenance"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for cond in route.conditions:
         value = f"{cond.value.value:g} {cond.value.unit}".strip() if cond.value else ""
         if cond.text:

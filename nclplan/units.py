@@ -41,7 +41,9 @@ def ureg() -> pint.UnitRegistry[Any]:
 
     path = resources.files("nclplan").joinpath("units.txt")
     with resources.as_file(path) as defs:
-        reg: pint.UnitRegistry[Any] = pint.UnitRegistry(str(defs), autoconvert_offset_to_baseunit=True, cache_folder=None)
+        reg: pint.UnitRegistry[Any] = pint.UnitRegistry(
+            str(defs), autoconvert_offset_to_baseunit=True, cache_folder=None
+        )
     return reg
 
 
