@@ -49,6 +49,7 @@ def _source_label(route: Route, est: _Estimates, *objs: Any) -> str:
 
 
 def _num(n: Num | None) -> str:
+    """A catalog number as a protocol states it (``37 °C``, ``12 h``, ``pH`` plain)."""
     if n is None:
         return ""
     q = Q(n.value, n.unit)

@@ -133,6 +133,7 @@ def print_list(rows: list[dict[str, Any]]) -> None:
 
 def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     from nclplan import chemistry
+    from nclplan.render import _num
     from nclplan.scale import product_molar_mass
     from nclplan.units import fmt
 
@@ -159,14 +160,10 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     for col in ("Condition", "Value", "Reported range", "Settable", "Provenance"):
         table.add_column(col, overflow="fold")
     for cond in route.conditions:
-        value = f"{cond.value.value:g} {cond.value.unit}".strip() if cond.value else ""
+        value = _num(cond.value) if cond.value else ""
         if cond.text:
             value = (value + " — " if value else "") + cond.text
-        rng = (
-            f"{cond.range.min.value:g}–{cond.range.max.value:g} {cond.range.max.unit}"
-            if cond.range
-            else ""
-        )
+        rng = f"{_num(cond.range.min)} – {_num(cond.range.max)}" if cond.range else ""
         prov = cond.source or ""
         if cond.estimate:
             prov = (prov + "; " if prov else "") + "est.: " + cond.estimate
@@ -181,7 +178,7 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     if route.yield_ is not None:
         y = route.yield_
         c.print(
-            f"Yield: {y.value.value:g} {y.value.unit} ({escape(y.basis)})"
+            f"Yield: {_num(y.value)} ({escape(y.basis)})"
             + (f" — est.: {escape(y.estimate)}" if y.estimate else "")
         )
     _print_list(c, "Notes", list(route.notes))
