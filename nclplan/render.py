@@ -55,6 +55,8 @@ def _num(n: Num | None) -> str:
     q = Q(n.value, n.unit)
     if not n.unit:
         return fmt_number(n.value, 3, trailing=False)
+    if n.unit in ("%", "percent"):  # yields and quantum yields read as the paper gives them
+        return f"{fmt_number(n.value, 3, trailing=False)} %"
     return fmt_condition(q)
 
 
