@@ -10,7 +10,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -22,6 +22,9 @@ from nclplan.errors import (
     NclplanError,
     UsageError,
 )
+
+if TYPE_CHECKING:
+    from nclplan.plan import Plan
 
 DEBUG_ENV = "NCLPLAN_DEBUG"
 
@@ -38,6 +41,18 @@ class RouteFormat(StrEnum):
     table = "table"
     md = "md"
     json = "json"
+    html = "html"
+    pdf = "pdf"
+    csv = "csv"
+    eln = "eln"
+
+
+class Paper(StrEnum):
+    a4 = "a4"
+    letter = "letter"
+
+
+BINARY = {RouteFormat.pdf, RouteFormat.eln}
 
 
 class ListFormat(StrEnum):
@@ -77,9 +92,14 @@ def _root(
     """nclplan: synthesis protocol planner for metal nanoclusters."""
 
 
-def _emit(text: str, output: Path | None, force: bool) -> None:
+def _emit(text: str | bytes, output: Path | None, force: bool) -> None:
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
         return
     from nclplan.fileio import write_atomic
 
@@ -87,7 +107,16 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
     _err(f"wrote {output}")
 
 
-_EXTENSIONS = {".md": RouteFormat.md, ".markdown": RouteFormat.md, ".json": RouteFormat.json}
+_EXTENSIONS = {
+    ".md": RouteFormat.md,
+    ".markdown": RouteFormat.md,
+    ".json": RouteFormat.json,
+    ".html": RouteFormat.html,
+    ".htm": RouteFormat.html,
+    ".pdf": RouteFormat.pdf,
+    ".csv": RouteFormat.csv,
+    ".eln": RouteFormat.eln,
+}
 
 
 @app.command()
@@ -131,6 +160,9 @@ def route(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
+    paper: Annotated[
+        Paper, typer.Option("--paper", help="Paper size for html and pdf.")
+    ] = Paper.a4,
     catalog: CatalogOpt = None,
 ) -> None:
     """Plan a synthesis: scaled reagents, numbered steps, hazards and references."""
@@ -140,12 +172,16 @@ def route(
             if fmt is None:
                 raise UsageError(
                     f"cannot tell the format from {output.name!r}; "
-                    "give --format md or --format json"
+                    "give --format (md, json, html, pdf, csv or eln)"
                 )
         else:
             fmt = RouteFormat.table
     if fmt is RouteFormat.table and output is not None and str(output) != "-":
-        raise UsageError("the table format is for the terminal; write md or json to a file")
+        raise UsageError(
+            "the table format is for the terminal; write md, json, html, pdf, csv or eln"
+        )
+    if fmt in BINARY and output is None:
+        raise UsageError(f"{fmt.value} is a binary format; give -o FILE (or -o - to pipe it)")
 
     from nclplan.catalog import load_catalog
     from nclplan.plan import make_plan
@@ -153,18 +189,49 @@ def route(
     plan = make_plan(
         load_catalog(catalog or ()), target, route_id=route_id, scale=scale, yield_text=yield_
     )
-    if fmt is RouteFormat.json:
-        from nclplan.export import dumps, plan_to_dict
-
-        _emit(dumps(plan_to_dict(plan)), output, force)
-    elif fmt is RouteFormat.md:
-        from nclplan.render import markdown
-
-        _emit(markdown(plan), output, force)
-    else:
+    if fmt is RouteFormat.table:
         from nclplan.terminal import print_plan
 
         print_plan(plan)
+        return
+    _emit(_document(plan, fmt, paper.value), output, force)
+
+
+def _document(plan: Plan, fmt: RouteFormat, paper: str) -> str | bytes:
+    """The plan in one of the file formats (rendered fully before anything is written)."""
+    from nclplan import export, render
+
+    if fmt is RouteFormat.json:
+        return export.dumps(export.plan_to_dict(plan))
+    if fmt is RouteFormat.md:
+        return render.markdown(plan)
+    if fmt is RouteFormat.html:
+        return render.html(plan, paper=paper)
+    if fmt is RouteFormat.csv:
+        return export.reagents_csv(plan)
+    if fmt is RouteFormat.pdf:
+        return render.pdf(plan, paper=paper)
+    from nclplan import eln
+    from nclplan.errors import RenderError
+
+    files = {
+        "plan.json": export.dumps(export.plan_to_dict(plan)).encode(),
+        "plan.md": render.markdown(plan).encode(),
+        "reagents.csv": export.reagents_csv(plan).encode(),
+    }
+    try:
+        files["plan.pdf"] = render.pdf(plan, paper=paper)
+    except RenderError as exc:
+        _err(f"the .eln archive holds no PDF: {exc}")
+    return eln.build(plan, files, body_html=render.html_body(plan))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a plan (schema_version "1")."""
+    from nclplan.export import plan_schema
+
+    sys.stdout.write(plan_schema())
 
 
 @app.command("list")

@@ -169,3 +169,71 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 def dumps(data: Any) -> str:
     """Sorted keys, indent 2, UTF-8 text, trailing newline: byte-identical for equal input."""
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+CSV_COLUMNS = [
+    "id",
+    "name",
+    "label",
+    "formula",
+    "cas",
+    "role",
+    "form",
+    "stage",
+    "amount_mmol",
+    "mass_mg",
+    "volume_mL",
+    "concentration",
+    "concentration_unit",
+    "equivalents",
+    "as_needed",
+    "source",
+    "estimate",
+]
+
+
+def reagents_csv(plan: Plan) -> str:
+    """The reagent table for ordering and inventory: one row per reagent, canonical units."""
+    import csv
+    import io
+
+    data = plan_to_dict(plan)
+    labels = {x.line.id: x.reagent.label for x in plan.scaled.reagents}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in data["reagents"]:
+
+        def value(q: dict[str, Any] | None) -> str:
+            return "" if q is None else f"{q['value']:g}"
+
+        conc = r["concentration"]
+        writer.writerow(
+            [
+                r["id"],
+                r["name"],
+                labels[r["id"]],
+                r["formula"] or "",
+                r["cas"] or "",
+                r["role"],
+                r["form"],
+                r["stage"],
+                value(r["amount"]),
+                value(r["mass"]),
+                value(r["volume"]),
+                value(conc),
+                "" if conc is None else conc["unit"],
+                "" if r["equivalents"] is None else f"{r['equivalents']:g}",
+                "yes" if r["as_needed"] else "",
+                r["source"] or "",
+                r["estimate"] or "",
+            ]
+        )
+    return buf.getvalue()
+
+
+def plan_schema() -> str:
+    """The published JSON Schema of a plan (schema_version "1")."""
+    from importlib import resources
+
+    return resources.files("nclplan").joinpath("plan.schema.json").read_text(encoding="utf-8")

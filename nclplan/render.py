@@ -6,6 +6,7 @@ Templates never see raw floats or pint quantities: ``view()`` formats every numb
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from nclplan.units import Q, fmt, fmt_condition, fmt_number
 
 if TYPE_CHECKING:
     import jinja2
+    from markupsafe import Markup
 
     from nclplan.plan import Plan
 
@@ -234,7 +236,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2", "html", "xml")),
     )
 
 
@@ -247,3 +249,73 @@ def markdown(plan: Plan) -> str:
     env = environment()
     env.filters["cell"] = _md_cell
     return env.get_template("plan.md.j2").render(**view(plan))
+
+
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def _created() -> str | None:
+    """The document date, fixed by SOURCE_DATE_EPOCH for reproducible builds; else none."""
+    import os
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+_COUNT = re.compile(r"(?<=[A-Za-z)\]])(\d+)")
+
+
+def _chem(text: str) -> Markup:
+    """Formula digits as subscripts (HAuCl4·3H2O), escaping everything else first."""
+    from markupsafe import Markup, escape
+
+    return Markup(_COUNT.sub(r"<sub>\1</sub>", str(escape(text))))
+
+
+def html(plan: Plan, *, paper: str = "a4") -> str:
+    """A printable HTML document (autoescaped: catalog text cannot inject markup)."""
+    from importlib import resources
+
+    env = environment()
+    env.filters["chem"] = _chem
+    css = resources.files("nclplan.templates").joinpath("plan.css").read_text(encoding="utf-8")
+    return env.get_template("plan.html.j2").render(
+        **view(plan), css=css, paper=PAPER_SIZES[paper], created=_created()
+    )
+
+
+PDF_HELP = (
+    "PDF output needs WeasyPrint and its system libraries (Pango). On Debian/Ubuntu: "
+    "'apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core', then "
+    "'pip install weasyprint'. Markdown, HTML, JSON and CSV work without them."
+)
+
+
+def pdf(plan: Plan, *, paper: str = "a4") -> bytes:
+    """The HTML document printed to PDF by WeasyPrint, imported only here."""
+    from nclplan.errors import RenderError
+
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: Pango/GObject shared libraries missing
+        raise RenderError(f"{PDF_HELP} ({type(exc).__name__}: {exc})".splitlines()[0]) from exc
+    document = html(plan, paper=paper)
+    try:
+        out = weasyprint.HTML(string=document, base_url=None).write_pdf()
+    except Exception as exc:  # WeasyPrint raises many types; none is the user's input
+        raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
+    assert isinstance(out, bytes)
+    return out
+
+
+def html_body(plan: Plan) -> str:
+    """The document's body only, for notebooks that take an HTML fragment (eLabFTW's text)."""
+    document = html(plan)
+    start, end = document.find("<body>"), document.rfind("</body>")
+    return document[start + len("<body>") : end].strip() + "\n"
