@@ -20,8 +20,13 @@ from nclplan.plan import make_plan
 from nclplan.render import html, pdf
 
 DATA = Path(__file__).parent / "data"
-PLANS = [("Au25", "50mg"), ("Au25", "1x"), ("Au25@BSA", "2x"), ("au25-mba-co", "0.1mmol"),
-         ("au25-cys-co", "3x")]
+PLANS = [
+    ("Au25", "50mg"),
+    ("Au25", "1x"),
+    ("Au25@BSA", "2x"),
+    ("au25-mba-co", "0.1mmol"),
+    ("au25-cys-co", "3x"),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -48,13 +53,17 @@ def test_csv_columns_and_values(catalog: Catalog) -> None:
     gold = next(r for r in rows if r["id"] == "gold")
     assert gold["amount_mmol"] == "0.4" and gold["cas"] == "16961-25-4"
     nabh4 = next(r for r in rows if r["id"] == "nabh4")
-    assert (nabh4["volume_mL"], nabh4["concentration"], nabh4["concentration_unit"]) == \
-        ("5", "800", "mM")
+    assert (nabh4["volume_mL"], nabh4["concentration"], nabh4["concentration_unit"]) == (
+        "5",
+        "800",
+        "mM",
+    )
 
 
 @pytest.mark.parametrize(("target", "scale"), PLANS)
-def test_real_plans_validate_against_the_published_schema(catalog: Catalog, target: str,
-                                                          scale: str) -> None:
+def test_real_plans_validate_against_the_published_schema(
+    catalog: Catalog, target: str, scale: str
+) -> None:
     schema = json.loads(plan_schema())
     jsonschema.Draft202012Validator.check_schema(schema)
     data = json.loads(dumps(plan_to_dict(make_plan(catalog, target, scale=scale))))
@@ -87,13 +96,24 @@ def test_pdf_holds_the_amounts(catalog: Catalog) -> None:
     plan = make_plan(catalog, "Au25", scale="50mg")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf(plan))).pages)
     flat = " ".join(text.split())
-    for needle in ("125 mg", "204 mg", "213 µL", "3.98 mL of 800 mM", plan.plan_id,
-                   "Batch", "Hazards", "Checkpoint", "10.1039/b815983a", "page 1 of"):
+    for needle in (
+        "125 mg",
+        "204 mg",
+        "213 µL",
+        "3.98 mL of 800 mM",
+        plan.plan_id,
+        "Batch",
+        "Hazards",
+        "Checkpoint",
+        "10.1039/b815983a",
+        "page 1 of",
+    ):
         assert needle in flat, needle
 
 
-def test_pdf_letter_size_and_reproducible(catalog: Catalog, monkeypatch: pytest.MonkeyPatch
-                                          ) -> None:
+def test_pdf_letter_size_and_reproducible(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pypdf import PdfReader
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -106,8 +126,9 @@ def test_pdf_letter_size_and_reproducible(catalog: Catalog, monkeypatch: pytest.
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
 
 
-def test_missing_pdf_engine_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                         capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+def test_missing_pdf_engine_is_explained(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import now raises ImportError
     code, _, err = run(["route", "Au25", "-o", str(tmp_path / "x.pdf")], capsysbinary)
     assert code == 1 and "apt-get install libpango" in err
@@ -118,11 +139,18 @@ def test_missing_pdf_engine_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert code == 0 and "holds no PDF" in err
 
 
-@pytest.mark.parametrize(("suffix", "magic"), [(".pdf", b"%PDF-"), (".eln", b"PK\x03\x04"),
-                                                (".html", b"<!DOCTYPE html>"),
-                                                (".csv", b"id,name,label")])
-def test_format_from_extension(tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes],
-                               suffix: str, magic: bytes) -> None:
+@pytest.mark.parametrize(
+    ("suffix", "magic"),
+    [
+        (".pdf", b"%PDF-"),
+        (".eln", b"PK\x03\x04"),
+        (".html", b"<!DOCTYPE html>"),
+        (".csv", b"id,name,label"),
+    ],
+)
+def test_format_from_extension(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes], suffix: str, magic: bytes
+) -> None:
     target = tmp_path / f"plan{suffix}"
     code, _, _ = run(["route", "Au25", "--scale", "50mg", "-o", str(target)], capsysbinary)
     assert code == 0 and target.read_bytes().startswith(magic)
@@ -151,8 +179,9 @@ def test_eln_passes_the_consortium_checks(catalog: Catalog) -> None:
     # one root folder, nothing outside it, no absolute or parent paths
     roots = {PurePosixPath(n).parts[0] for n in names}
     assert len(roots) == 1
-    assert all(len(PurePosixPath(n).parts) > 1 and ".." not in n and not n.startswith("/")
-               for n in names)
+    assert all(
+        len(PurePosixPath(n).parts) > 1 and ".." not in n and not n.startswith("/") for n in names
+    )
     root = roots.pop()
     meta = json.loads(zf.read(f"{root}/ro-crate-metadata.json"))
     assert meta["@context"] == "https://w3id.org/ro/crate/1.1/context"
