@@ -13,6 +13,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     exe = shutil.which("nclplan") or str(Path(sys.executable).with_name("nclplan"))
+    pdf = str(Path(tempfile.mkdtemp()) / "plan.pdf")
     cases = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "nclplan --help": [exe, "--help"],
@@ -52,6 +54,8 @@ def main() -> None:
             "--format",
             "md",
         ],
+        "route Au25 --scale 50mg -o plan.pdf --force": [exe, "route", "Au25", "--scale", "50mg",
+                                                        "-o", pdf, "--force"],
         "check (shipped catalog)": [exe, "check"],
     }
     base = None

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from nclplan.errors import CatalogError, UnknownTargetError, UsageError
-from nclplan.models import Reagent, Route
+from nclplan.models import Reagent, Route, WorkupBlock
 
-LIBRARY_FILE = "reagents.yaml"
+LIBRARY_PREFIX = "reagents"  # reagents.yaml, reagents-extra.yaml, ...: reagent libraries
+BLOCKS_FILE = "purification.yaml"
 ENV_PATH = "NCLPLAN_PATH"
 MAX_FILE_BYTES = 1_000_000  # a protocol is a few kB; refuse anything absurd before parsing
 
@@ -30,6 +31,7 @@ class Catalog:
 
     routes: dict[str, Route] = field(default_factory=dict)
     reagents: dict[str, Reagent] = field(default_factory=dict)
+    blocks: dict[str, WorkupBlock] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # route id -> file
     errors: list[str] = field(default_factory=list)
 
@@ -161,19 +163,31 @@ def load_route(path: Path) -> tuple[Route, dict[tuple[Any, ...], int]]:
 
 
 def load_library(path: Path) -> dict[str, Reagent]:
+    return _load_mapping(path, "reagents", Reagent)
+
+
+def load_blocks(path: Path) -> dict[str, WorkupBlock]:
+    return _load_mapping(path, "purification", WorkupBlock)
+
+
+def _load_mapping(path: Path, top: str, model: Any) -> dict[str, Any]:
+    """A library file: ``top:`` maps ids to entries validated as ``model``."""
     from pydantic import ValidationError
 
     data, lines = _read_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("reagents"), dict):
-        raise CatalogError(f"{path}:1: a reagent library holds 'reagents:' mapping ids to entries")
-    out: dict[str, Reagent] = {}
+    if not isinstance(data, dict) or not isinstance(data.get(top), dict) or len(data) != 1:
+        raise CatalogError(f"{path}:1: this library file holds one mapping '{top}:' of ids")
+    out: dict[str, Any] = {}
     errors: list[str] = []
-    for key, entry in data["reagents"].items():
+    for key, entry in data[top].items():
+        if not isinstance(key, str) or not re.match(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", key):
+            errors.append(f"{path}:{_line_for((top, key), lines)}: {top}.{key}: not a valid id")
+            continue
         try:
-            out[str(key)] = Reagent.model_validate(entry)
+            out[key] = model.model_validate(entry)
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
-                loc = ("reagents", key, *err["loc"])
+                loc = (top, key, *err["loc"])
                 errors.append(
                     f"{path}:{_line_for(loc, lines)}: {'.'.join(map(str, loc))}: "
                     f"{err['msg'].removeprefix('Value error, ')}"
@@ -220,21 +234,24 @@ def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalo
             cat.errors.append(msg)
             continue
         for f in _yaml_files(d):
-            if f.name == LIBRARY_FILE:
+            if f.name.startswith(LIBRARY_PREFIX) or f.name == BLOCKS_FILE:
                 try:
-                    lib = load_library(f)
+                    entries: dict[str, Any] = (
+                        load_blocks(f) if f.name == BLOCKS_FILE else load_library(f)
+                    )
                 except CatalogError as exc:
                     if not collect:
                         raise
                     cat.errors += str(exc).splitlines()
                     continue
-                for key, reagent in lib.items():
-                    if key in cat.reagents and cat.reagents[key] != reagent:
-                        msg = f"{f}: reagent {key!r} is already defined differently"
+                into: dict[str, Any] = cat.blocks if f.name == BLOCKS_FILE else cat.reagents
+                for key, entry in entries.items():
+                    if key in into and into[key] != entry:
+                        msg = f"{f}: {key!r} is already defined differently in another library"
                         if not collect:
                             raise CatalogError(msg)
                         cat.errors.append(msg)
-                    cat.reagents[key] = reagent
+                    into[key] = entry
             elif not f.name.startswith("_"):
                 route_files.append(f)
     for f in route_files:
@@ -252,7 +269,45 @@ def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalo
             continue
         cat.routes[route.id] = route
         cat.files[route.id] = str(f)
+    for problem in _link_problems(cat):
+        if not collect:
+            raise CatalogError(problem)
+        cat.errors.append(problem)
     return cat
+
+
+def _link_problems(cat: Catalog) -> list[str]:
+    """Checks across routes: precursor routes exist, no route depends on itself, blocks exist."""
+    out = []
+    for rid, route in cat.routes.items():
+        for line in route.reagents:
+            if line.made_by is not None and line.made_by not in cat.routes:
+                out.append(
+                    f"{cat.files[rid]}: reagents: {line.id}.made_by {line.made_by!r} "
+                    "is not a route of the catalog"
+                )
+        for block in route.workup:
+            if block not in cat.blocks:
+                out.append(f"{cat.files[rid]}: workup: {block!r} is not a purification block")
+    for rid in cat.routes:
+        chain = _precursor_chain(cat, rid, ())
+        if chain is not None:
+            out.append(f"{cat.files[rid]}: precursor routes form a cycle: {' -> '.join(chain)}")
+    return out
+
+
+def _precursor_chain(cat: Catalog, rid: str, seen: tuple[str, ...]) -> tuple[str, ...] | None:
+    if rid in seen:
+        return (*seen, rid)
+    route = cat.routes.get(rid)
+    if route is None:
+        return None
+    for line in route.reagents:
+        if line.made_by is not None:
+            cycle = _precursor_chain(cat, line.made_by, (*seen, rid))
+            if cycle is not None:
+                return cycle
+    return None
 
 
 def _cross_check(route: Route, cat: Catalog, path: Path, lines: dict[tuple[Any, ...], int]) -> None:

@@ -146,7 +146,7 @@ _CHARGE_RE = re.compile(
     r"^\[(?P<body>.+)\]\s*(?P<n>\d*)(?P<sign>[+-−])$|^(?P<body2>.+?)\s+(?P<n2>\d*)(?P<sign2>[+-−])$"
 )
 _CLUSTER_RE = re.compile(
-    r"^(?P<metal>[A-Z][a-z]?)(?P<n>\d+)(?P<rest>(?:\([^()]+\)\d*|[A-Z][a-z]?\d*)*)$"
+    r"^(?P<metal>[A-Z][a-z]?)(?P<n>\d*)(?P<rest>(?:\([^()]+\)\d*|[A-Z][a-z]?\d*)*)$"
 )
 
 
@@ -196,6 +196,8 @@ def parse_cluster(text: str) -> Cluster:
 
     if metal not in ELEMENTS:
         raise UsageError(f"unknown element {metal!r} in {text!r}")
-    cluster = Cluster(body.replace(" ", ""), charge, metal, int(m.group("n")), tuple(ligands))
+    # "Au(PPh3)Cl" is one metal atom; "Au25(PET)18" twenty-five
+    count = int(m.group("n")) if m.group("n") else 1
+    cluster = Cluster(body.replace(" ", ""), charge, metal, count, tuple(ligands))
     hill(cluster.text)  # validates every part
     return cluster

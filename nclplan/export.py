@@ -160,7 +160,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             }
             for h in plan.hazards
         ],
-        "purification": r.purification,
+        "purification": plan.purification,
         "warnings": plan.warnings,
         "provenance": {"reported": plan.reported, "estimated": plan.estimated},
     }

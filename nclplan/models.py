@@ -192,6 +192,7 @@ class ReagentLine(Provenance):
         None  # as a fraction or percent of the weighed form, when the paper gives it
     )
     as_needed: bool = False
+    made_by: Identifier | None = None  # id of the route that makes this reagent (multi-stage)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -221,6 +222,16 @@ class ReagentLine(Provenance):
             for k in ("mass", "amount", "volume", "concentration", "purity")
             if (v := getattr(self, k)) is not None
         ]
+
+
+class WorkupBlock(_Strict):
+    """A reusable purification block (``protocols/purification.yaml``) that routes refer to."""
+
+    title: str
+    removes: list[str] = Field(min_length=1)  # unbound ligand, TOA+, Au(I)-thiolates, ...
+    how: str
+    check: str  # how to check purity afterwards
+    source: str | None = None  # citation where the block is described (free text)
 
 
 class Reference(_Strict):
@@ -336,6 +347,7 @@ class Route(_Strict):
     fingerprints: list[Fingerprint] = []
     hazards: list[RouteHazard] = []
     purification: str | None = None
+    workup: list[Identifier] = []  # ids of purification blocks used, in order
     scale_notes: list[str] = []
     notes: list[str] = []
 

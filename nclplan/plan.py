@@ -33,6 +33,7 @@ class Plan:
     hazards: list[HazardItem]
     reported: int  # numbers of the route read in a cited source
     estimated: int  # numbers of the route marked as estimates
+    purification: str | None  # the route's words plus the purification blocks it refers to
 
     @property
     def route(self) -> Route:
@@ -100,6 +101,10 @@ def make_plan(
         for hz in s.reagent.hazards:
             hazards.append(HazardItem("reagent", s.line.id, hz.code, hz.text, None))
     reported, estimated = count_provenance(route)
+    parts = [route.purification] if route.purification else []
+    for block_id in route.workup:
+        b = cat.blocks[block_id]
+        parts.append(f"{b.title}: {b.how} Removes {', '.join(b.removes)}. Check: {b.check}")
     return Plan(
         plan_id=plan_id(route, cat.reagents, scale, yield_text),
         scaled=scaled,
@@ -108,4 +113,5 @@ def make_plan(
         hazards=hazards,
         reported=reported,
         estimated=estimated,
+        purification="\n\n".join(parts) or None,
     )

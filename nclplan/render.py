@@ -202,7 +202,7 @@ def view(plan: Plan) -> dict[str, Any]:
         "fingerprints": fingerprints,
         "route_hazards": route_hazards,
         "reagent_hazards": reagent_hazards,
-        "purification": r.purification or "",
+        "purification": (plan.purification or "").split("\n\n") if plan.purification else [],
         "notes": list(r.notes),
         "references": [
             {"key": ref.key, "citation": ref.citation, "doi": ref.doi, "note": ref.note or ""}

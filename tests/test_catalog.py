@@ -131,3 +131,52 @@ def test_unknown_target_suggests_close_names(catalog) -> None:  # type: ignore[n
     assert "Au25" in info.value.suggestions
     with pytest.raises(UnknownTargetError):
         resolve(catalog, "au25-pet-thf", "au25-pet-thx")
+
+
+def test_precursor_cycles_are_refused() -> None:
+    with pytest.raises(CatalogError, match="cycle: route-a -> route-b -> route-a"):
+        load_catalog([DATA / "cycle"])
+
+
+def test_unknown_precursor_route_and_block(tmp_path: Path) -> None:
+    text = (DATA / "good" / "my-au25.yaml").read_text()
+    text = text.replace(
+        "    volume: 70 uL\n    source: mine",
+        "    volume: 70 uL\n    source: mine\n    made_by: nowhere",
+    )
+    text += "workup: [washing-machine]\n"
+    (tmp_path / "my-au25.yaml").write_text(text)
+    cat = load_catalog([tmp_path], collect=True)
+    assert any("made_by 'nowhere'" in e for e in cat.errors)
+    assert any("'washing-machine' is not a purification block" in e for e in cat.errors)
+
+
+def test_extra_reagent_libraries_merge(tmp_path: Path) -> None:
+    (tmp_path / "reagents-mine.yaml").write_text(
+        "reagents:\n  unobtainium:\n    name: unobtainium chloride\n    label: UnCl\n"
+        "    formula: AuCl\n"
+    )
+    assert "unobtainium" in load_catalog([tmp_path]).reagents
+    (tmp_path / "reagents-clash.yaml").write_text(
+        "reagents:\n  nabh4:\n    name: not borohydride\n    label: X\n    formula: NaCl\n"
+    )
+    with pytest.raises(CatalogError, match="already defined differently"):
+        load_catalog([tmp_path])
+
+
+def test_purification_blocks_reach_the_plan(catalog) -> None:  # type: ignore[no-untyped-def]
+    from nclplan.plan import make_plan
+
+    plan = make_plan(catalog, "au25-mba-co")
+    assert plan.purification is not None and "Ultrafiltration" in plan.purification
+    assert set(catalog.blocks) >= {
+        "antisolvent-wash",
+        "extraction",
+        "centrifugation",
+        "ultrafiltration",
+        "dialysis",
+        "page",
+        "hplc",
+        "size-exclusion",
+        "tlc",
+    }
