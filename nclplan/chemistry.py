@@ -201,3 +201,132 @@ def parse_cluster(text: str) -> Cluster:
     cluster = Cluster(body.replace(" ", ""), charge, metal, count, tuple(ligands))
     hill(cluster.text)  # validates every part
     return cluster
+
+
+# ---- cluster calculator ------------------------------------------------------------------------
+
+# Valence (free) electrons a metal atom gives to the superatom core: group 11 metals 1 (s1);
+# group 10 metals 0 (d10, as in [PdAu24(SR)18]0 or [PtAu24(SR)18]0 being 8e).
+VALENCE = {"Au": 1, "Ag": 1, "Cu": 1, "Pd": 0, "Pt": 0}
+# Spherical jellium shell closures (superatom model: Walter et al., PNAS 2008, 105, 9157,
+# DOI 10.1073/pnas.0801001105).
+SHELLS = (2, 8, 18, 34, 58, 92, 138, 198)
+HALIDES = {"F", "Cl", "Br", "I"}
+
+
+@dataclass(frozen=True)
+class Ion:
+    charge: int
+    label: str  # "[M]4-", "[M+PPh4]3-"
+    formula: str  # expanded, with charge, as molmass reads it
+    mz_peak: float  # most abundant isotopic peak
+    mz_monoisotopic: float
+    mz_average: float
+
+
+@dataclass(frozen=True)
+class ClusterReport:
+    text: str
+    cluster: Cluster
+    hill: str
+    average_mass: float
+    monoisotopic_mass: float
+    electrons: int
+    closed_shell: bool
+    ligands: tuple[tuple[str, int, int], ...]  # (name, count, one-electron bonds each)
+    ions: tuple[Ion, ...]
+
+
+def electron_count(cluster: Cluster) -> tuple[int, tuple[tuple[str, int, int], ...]]:
+    """n* = sum of metal valence electrons - one-electron (X-type) ligands - charge."""
+    if cluster.metal not in VALENCE:
+        raise UsageError(
+            f"no valence electron count for {cluster.metal} (nclplan knows "
+            f"{', '.join(sorted(VALENCE))})"
+        )
+    parts = []
+    x_total = 0
+    for name, count in cluster.ligands:
+        if name in VALENCE:
+            raise UsageError(
+                f"{cluster.text!r}: write heterometals as part of the core (e.g. "
+                "doped clusters are not yet supported)"
+            )
+        lig = lookup_ligand(name)
+        x = lig.x_count if lig is not None else 1 if name in HALIDES else None
+        if x is None:
+            raise UsageError(
+                f"{name!r} is not a known ligand; known: {', '.join(sorted(LIGANDS))} and halides"
+            )
+        parts.append((name, count, x))
+        x_total += x * count
+    n = cluster.metal_atoms * VALENCE[cluster.metal] - x_total - cluster.charge
+    return n, tuple(parts)
+
+
+def _ion(expanded: str, charge: int, label: str) -> Ion:
+    from molmass import Formula
+
+    sign = "-" if charge < 0 else "+"
+    f = Formula(f"[{expanded}]{abs(charge) if abs(charge) > 1 else ''}{sign}")
+    spectrum = f.spectrum(min_intensity=0.01)
+    z = abs(charge)
+    return Ion(
+        charge,
+        label,
+        f.formula,
+        float(spectrum.peak.mz),
+        float(f.monoisotopic_mass) / z,
+        float(f.mass) / z,
+    )
+
+
+def cluster_report(
+    text: str, charge: int | None = None, counterion: str | None = None
+) -> ClusterReport:
+    """Everything ``nclplan cluster`` prints about a cluster formula."""
+    cluster = parse_cluster(text)
+    if charge is not None:
+        if cluster.charge not in (0, charge):
+            raise UsageError(f"{text!r} has charge {cluster.charge}, not {charge}")
+        cluster = Cluster(cluster.text, charge, cluster.metal, cluster.metal_atoms, cluster.ligands)
+    electrons, ligands = electron_count(cluster)
+    expanded = expand(cluster.text)
+    f = _formula(expanded)
+    ions: list[Ion] = []
+    if cluster.charge != 0:
+        ions.append(_ion(expanded, cluster.charge, f"[M]{_charge_text(cluster.charge)}"))
+        if counterion is not None:
+            ion_lig = lookup_ligand(counterion)
+            if ion_lig is None or ion_lig.charge == 0:
+                raise UsageError(f"{counterion!r} is not a known counterion (TOA, PPh4)")
+            if ion_lig.charge * cluster.charge > 0:
+                raise UsageError(f"{counterion} has the same sign as the cluster")
+            z = cluster.charge
+            k = 0
+            while abs(z + ion_lig.charge) >= 1 and (z + ion_lig.charge) * cluster.charge > 0:
+                z += ion_lig.charge
+                k += 1
+                count = "" if k == 1 else str(k)
+                ions.append(
+                    _ion(
+                        f"{expanded}({ion_lig.formula}){k}",
+                        z,
+                        f"[M+{count}{counterion}]{_charge_text(z)}",
+                    )
+                )
+    return ClusterReport(
+        text=text,
+        cluster=cluster,
+        hill=str(f.formula),
+        average_mass=float(f.mass),
+        monoisotopic_mass=float(f.monoisotopic_mass),
+        electrons=electrons,
+        closed_shell=electrons in SHELLS,
+        ligands=ligands,
+        ions=tuple(ions),
+    )
+
+
+def _charge_text(z: int) -> str:
+    return f"{abs(z) if abs(z) > 1 else ''}{'-' if z < 0 else '+'}"

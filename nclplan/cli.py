@@ -227,6 +227,38 @@ def _document(plan: Plan, fmt: RouteFormat, paper: str) -> str | bytes:
 
 
 @app.command()
+def cluster(
+    formula: Annotated[
+        str,
+        typer.Argument(
+            help="Cluster as chemists write it: Au25(PET)18, "
+            "'[Au25(SC2H4Ph)18]-', 'Ag44(SPhF2)30 4-'."
+        ),
+    ],
+    charge: Annotated[
+        int | None,
+        typer.Option("--charge", "-z", help="Overall charge, if the formula does not give it."),
+    ] = None,
+    counterion: Annotated[
+        str | None, typer.Option("--counterion", help="Counterion for ESI adduct ions (TOA, PPh4).")
+    ] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """Cluster calculator: masses, valence electrons, shell closure, ESI-MS m/z."""
+    from nclplan.chemistry import cluster_report
+
+    report = cluster_report(formula, charge, counterion)
+    if fmt is ListFormat.json:
+        from nclplan.export import cluster_to_dict, dumps
+
+        sys.stdout.write(dumps(cluster_to_dict(report)))
+    else:
+        from nclplan.terminal import print_cluster
+
+        print_cluster(report)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of a plan (schema_version "1")."""
     from nclplan.export import plan_schema

@@ -11,6 +11,7 @@ from typing import Any
 
 from nclplan import __version__, chemistry
 from nclplan.catalog import target_metal_atoms
+from nclplan.chemistry import ClusterReport
 from nclplan.models import Num, Provenance, Route
 from nclplan.plan import Plan
 from nclplan.units import Q, round_sig, to_json
@@ -237,3 +238,32 @@ def plan_schema() -> str:
     from importlib import resources
 
     return resources.files("nclplan").joinpath("plan.schema.json").read_text(encoding="utf-8")
+
+
+def cluster_to_dict(report: ClusterReport) -> dict[str, Any]:
+    """``nclplan cluster --format json`` (its own contract, schema_version "1")."""
+    c = report.cluster
+    return {
+        "schema_version": "1",
+        "input": report.text,
+        "formula": report.hill,
+        "charge": c.charge,
+        "metal": c.metal,
+        "metal_atoms": c.metal_atoms,
+        "ligands": [{"name": n, "count": k, "one_electron_bonds": x} for n, k, x in report.ligands],
+        "average_mass": {"value": round_sig(report.average_mass, 8), "unit": "g/mol"},
+        "monoisotopic_mass": {"value": round_sig(report.monoisotopic_mass, 9), "unit": "Da"},
+        "electrons": report.electrons,
+        "closed_shell": report.closed_shell,
+        "ions": [
+            {
+                "label": i.label,
+                "charge": i.charge,
+                "formula": i.formula,
+                "mz_most_abundant": round(i.mz_peak, 4),
+                "mz_monoisotopic": round(i.mz_monoisotopic, 4),
+                "mz_average": round(i.mz_average, 4),
+            }
+            for i in report.ions
+        ],
+    }

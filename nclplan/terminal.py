@@ -15,6 +15,7 @@ from nclplan.models import FAMILY_TITLES, Route
 from nclplan.plan import count_provenance
 
 if TYPE_CHECKING:
+    from nclplan.chemistry import ClusterReport
     from nclplan.plan import Plan
 
 
@@ -193,3 +194,43 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     )
     if alternatives:
         _print_list(c, "Other routes to this cluster", [a.id for a in alternatives])
+
+
+def print_cluster(report: ClusterReport) -> None:
+    from nclplan.chemistry import SHELLS
+
+    c = _console()
+    cl = report.cluster
+    shell = (
+        "closed shell"
+        if report.closed_shell
+        else ("not a spherical shell closure " + f"({', '.join(map(str, SHELLS[:6]))}, ...)")
+    )
+    lines = [
+        f"[bold]{escape(report.text)}[/bold]",
+        f"Formula: {report.hill}   charge {cl.charge:+d}",
+        f"Average molar mass: {report.average_mass:.2f} g/mol",
+        f"Monoisotopic mass: {report.monoisotopic_mass:.4f} Da",
+        f"Valence electrons: {report.electrons} = {cl.metal_atoms} {cl.metal} - "
+        + " - ".join(f"{k}x{x} ({escape(n)})" for n, k, x in report.ligands if x)
+        + f" - ({cl.charge:+d} charge)  → {shell}",
+    ]
+    c.print(Panel("\n".join(lines), box=box.ROUNDED))
+    if not report.ions:
+        c.print(
+            "Neutral cluster: ESI-MS sees it only as an adduct or after oxidation/reduction; "
+            "give --charge to see the m/z of a charged state."
+        )
+        return
+    table = Table(title="Expected ESI-MS ions", box=box.SIMPLE_HEAVY, title_justify="left")
+    for col in ("Ion", "z", "m/z (most abundant)", "m/z (monoisotopic)", "m/z (average)"):
+        table.add_column(col)
+    for i in report.ions:
+        table.add_row(
+            escape(i.label),
+            f"{i.charge:+d}",
+            f"{i.mz_peak:.3f}",
+            f"{i.mz_monoisotopic:.3f}",
+            f"{i.mz_average:.3f}",
+        )
+    c.print(table)

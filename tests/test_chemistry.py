@@ -76,3 +76,49 @@ def test_atoms_of_metal_in_precursor() -> None:
     assert chemistry.atoms_of("HAuCl4.3H2O", "Au") == 1
     assert chemistry.atoms_of("AgNO3", "Ag") == 1
     assert chemistry.atoms_of("NaBH4", "Au") == 0
+
+
+# Electron counts from the superatom literature, as listed in the issue (independent of nclplan):
+# [Au25(SR)18]- 8e, Au38(SR)24 14e, Au102(SR)44 58e, [Ag44(SR)30]4- 18e, [Ag25(SR)18]- 8e,
+# [Ag29(BDT)12(TPP)4]3- 8e; Au11(PPh3)7Cl3 8e (phosphines give no electron, chlorides take one).
+@pytest.mark.parametrize(
+    ("text", "electrons", "closed"),
+    [
+        ("[Au25(SC2H4Ph)18]-", 8, True),
+        ("Au38(PET)24", 14, False),
+        ("Au102(MBA)44", 58, True),
+        ("Ag44(SPhF2)30 4-", 18, True),
+        ("[Ag25(SPhMe2)18]-", 8, True),
+        ("Ag29(BDT)12(TPP)4 3-", 8, True),
+        ("Au11(PPh3)7Cl3", 8, True),
+        ("Au25(PET)18", 7, False),  # the neutral, oxidised cluster is a 7e radical
+    ],
+)
+def test_electron_counts(text: str, electrons: int, closed: bool) -> None:
+    report = chemistry.cluster_report(text)
+    assert (report.electrons, report.closed_shell) == (electrons, closed)
+
+
+def test_esi_mz_of_known_ions() -> None:
+    au25 = chemistry.cluster_report("[Au25(SC2H4Ph)18]-")
+    assert au25.ions[0].mz_average == pytest.approx(7394.2, abs=0.1)  # NOTES.md anion mass
+    # [Ag44(SR)30]4- is observed near m/z 2275; its 3- PPh4+ adduct one PPh4 (339.4) heavier / 3
+    ag44 = chemistry.cluster_report("Ag44(SPhF2)30 4-", counterion="PPh4")
+    assert ag44.ions[0].mz_average == pytest.approx(2275.2, abs=0.2)
+    m = ag44.ions[0].mz_average * 4
+    pph4 = chemistry.molar_mass("PPh4")
+    assert ag44.ions[1].mz_average == pytest.approx((m + pph4) / 3, abs=0.01)
+    assert [i.charge for i in ag44.ions] == [-4, -3, -2, -1]
+    # the most abundant isotopologue of a heavy cluster lies between mono and average
+    for ion in ag44.ions:
+        assert ion.mz_monoisotopic < ion.mz_peak
+
+
+def test_charge_option_and_conflicts() -> None:
+    assert chemistry.cluster_report("Au25(PET)18", charge=-1).electrons == 8
+    with pytest.raises(UsageError):
+        chemistry.cluster_report("[Au25(PET)18]-", charge=+1)
+    with pytest.raises(UsageError):
+        chemistry.cluster_report("Au25(XYZ)18")
+    with pytest.raises(UsageError):
+        chemistry.cluster_report("[Au25(PET)18]-", counterion="Na")

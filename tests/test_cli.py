@@ -190,3 +190,16 @@ def test_no_scale_string_makes_a_traceback(scale: str) -> None:
         main(["route", "Au25", "--scale", scale, "--format", "json"])
     assert info.value.code in (0, 2)
     assert "Traceback" not in err.getvalue() and "internal error" not in err.getvalue()
+
+
+def test_cluster_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        ["cluster", "Ag44(SPhF2)30 4-", "--counterion", "PPh4", "-f", "json"], capsys
+    )
+    data = json.loads(out)
+    assert code == 0 and data["electrons"] == 18 and data["closed_shell"] is True
+    assert [i["charge"] for i in data["ions"]] == [-4, -3, -2, -1]
+    code, out, _ = run(["cluster", "[Au25(SC2H4Ph)18]-"], capsys)
+    assert code == 0 and "closed shell" in out and "7392.9" in out
+    code, _, err = run(["cluster", "Zz25(PET)18"], capsys)
+    assert code == 2 and "Traceback" not in err
