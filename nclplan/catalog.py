@@ -339,6 +339,8 @@ def _cross_check(route: Route, cat: Catalog, path: Path, lines: dict[tuple[Any, 
             and (line.amount is not None or line.role == "metal-precursor")
         ):
             errors.append(f"{where}: {line.reagent!r} has no formula or molar mass")
+    if not errors:
+        errors += _ratio_problems(route, cat, path)
     metal = route.metal_line
     reagent = cat.reagents.get(metal.reagent)
     if reagent is not None and reagent.formula is not None:
@@ -361,6 +363,30 @@ def _cross_check(route: Route, cat: Catalog, path: Path, lines: dict[tuple[Any, 
         errors.append(f"{path}: target needs metal_atoms when it has no formula")
     if errors:
         raise CatalogError("\n".join(errors))
+
+
+def _ratio_problems(route: Route, cat: Catalog, path: Path) -> list[str]:
+    """A ratio parameter must state the equivalents the published amounts really give."""
+    from nclplan.scale import metal_atoms_per_unit, published_amounts
+
+    out = []
+    for c in route.conditions:
+        if c.controls is None or c.value is None:
+            continue
+        metal = published_amounts(route.metal_line, cat.reagents[route.metal_line.reagent])
+        line = route.line(c.controls)
+        mine = published_amounts(line, cat.reagents[line.reagent])
+        if metal.amount is None or mine.amount is None:
+            out.append(f"{path}: conditions: {c.name} controls {line.id}, whose moles are unknown")
+            continue
+        per_unit = metal_atoms_per_unit(route, cat.reagents[route.metal_line.reagent])
+        eq = float((mine.amount / (metal.amount * per_unit)).to("").magnitude)
+        if abs(eq - c.value.value) > 0.03 * c.value.value:
+            out.append(
+                f"{path}: conditions: {c.name} is {c.value.value:g} but the published "
+                f"amounts give {eq:.3g} equivalents of {line.id} per metal atom"
+            )
+    return out
 
 
 # ---- lookup ----------------------------------------------------------------------------------

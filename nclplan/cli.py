@@ -163,6 +163,13 @@ def route(
     paper: Annotated[
         Paper, typer.Option("--paper", help="Paper size for html and pdf.")
     ] = Paper.a4,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Change a route parameter: --set pH=11 (repeatable; see 'nclplan show ROUTE').",
+        ),
+    ] = None,
     catalog: CatalogOpt = None,
 ) -> None:
     """Plan a synthesis: scaled reagents, numbered steps, hazards and references."""
@@ -187,7 +194,12 @@ def route(
     from nclplan.plan import make_plan
 
     plan = make_plan(
-        load_catalog(catalog or ()), target, route_id=route_id, scale=scale, yield_text=yield_
+        load_catalog(catalog or ()),
+        target,
+        route_id=route_id,
+        scale=scale,
+        yield_text=yield_,
+        settings=set_,
     )
     if fmt is RouteFormat.table:
         from nclplan.terminal import print_plan

@@ -269,20 +269,38 @@ class Target(_Strict):
         return self
 
 
-class Condition(Provenance):
-    """A reaction condition with its reported value and, where known, reported range."""
+class Outcome(Provenance):
+    """What the literature says a parameter value gives (the CO route's pH -> cluster size)."""
 
-    name: Identifier  # temperature, ph, stirring, atmosphere, reaction_time, ...
+    min: float | None = None  # in the condition's unit; None = open
+    max: float | None = None
+    product: str
+    note: str | None = None
+
+
+class Condition(Provenance):
+    """A reaction condition with its reported value and, where known, reported range.
+
+    A ``parameter`` can be changed with ``--set name=value``. With ``controls: <line id>`` the
+    value is that reagent's equivalents per metal atom (thiol_ratio, reductant_ratio), and
+    setting it changes the reagent's amount.
+    """
+
+    name: Identifier  # temperature, ph, stirring, atmosphere, reaction_time, thiol_ratio, ...
     label: str
     value: Num | None = None
     text: str | None = None  # for conditions without a number ("air", "CO, sealed")
     range: Range | None = None
-    parameter: bool = False  # the route can be re-planned at another value (issue: --set)
+    parameter: bool = False
+    controls: Identifier | None = None
+    outcomes: list[Outcome] = []
 
     @model_validator(mode="after")
     def _something(self) -> Condition:
         if self.value is None and self.text is None:
             raise ValueError("a condition needs a value or a text")
+        if (self.parameter or self.controls or self.outcomes) and self.value is None:
+            raise ValueError("a parameter needs a value")
         return self
 
     def numbers(self) -> list[tuple[str, Num]]:
@@ -304,6 +322,7 @@ class Step(Provenance):
     temperature: Num | None = None
     ph: Num | None = None
     checkpoint: str | None = None
+    condition: Identifier | None = None  # a parameter whose --set value this step follows
 
     def numbers(self) -> list[tuple[str, Num]]:
         return [
@@ -372,10 +391,30 @@ class Route(_Strict):
                 raise ValueError(f"{where}: number has neither a source nor an estimate reason")
             if src is not None and src not in keys:
                 raise ValueError(f"{where}: source {src!r} is not a reference key of this route")
+        conditions = {c.name: c for c in self.conditions}
+        if len(conditions) != len(self.conditions):
+            raise ValueError("conditions: two conditions have the same name")
+        for i, c in enumerate(self.conditions):
+            if c.controls is not None and c.controls not in ids:
+                raise ValueError(
+                    f"conditions.{i}.controls: {c.controls!r} is not a reagent line id"
+                )
         for i, step in enumerate(self.steps):
             for name in re.findall(r"\{([^{}]*)\}", step.text):
-                if name not in ids:
+                if name.startswith("cond:"):
+                    cond = conditions.get(name[5:])
+                    if cond is None or cond.value is None:
+                        raise ValueError(
+                            f"steps.{i}.text: {{{name}}} is not a condition with a value"
+                        )
+                elif name not in ids:
                     raise ValueError(f"steps.{i}.text: {{{name}}} is not a reagent line id")
+            if step.condition is not None and (
+                step.condition not in conditions or conditions[step.condition].value is None
+            ):
+                raise ValueError(
+                    f"steps.{i}.condition: {step.condition!r} is not a condition with a value"
+                )
         return self
 
     def provenance_walk(self) -> list[tuple[str, Provenance | None, Num]]:

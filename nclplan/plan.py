@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nclplan.catalog import Catalog, resolve
 from nclplan.models import Reagent, Route
+from nclplan.params import apply_settings, parse_settings
 from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
 from nclplan.steps import PlanStep, build_steps
 
@@ -52,15 +53,24 @@ class Plan:
         return out
 
 
-def plan_id(route: Route, reagents: dict[str, Reagent], scale: str, yield_text: str | None) -> str:
+def plan_id(
+    route: Route,
+    reagents: dict[str, Reagent],
+    scale: str,
+    yield_text: str | None,
+    settings: tuple[tuple[str, str], ...] = (),
+) -> str:
     """Same route content, reagent data and scale inputs -> same id (16 hex digits)."""
     used = sorted({line.reagent for line in route.reagents})
     blob = json.dumps(
         {
-            "route": route.model_dump(mode="json", by_alias=True),
-            "reagents": {k: reagents[k].model_dump(mode="json") for k in used},
+            "route": route.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+            "reagents": {
+                k: reagents[k].model_dump(mode="json", exclude_defaults=True) for k in used
+            },
             "scale": scale.strip(),
             "yield": None if yield_text is None else yield_text.strip(),
+            **({"settings": [list(x) for x in settings]} if settings else {}),
         },
         sort_keys=True,
         ensure_ascii=False,
@@ -86,12 +96,19 @@ def make_plan(
     route_id: str | None = None,
     scale: str = "1x",
     yield_text: str | None = None,
+    settings: list[str] | None = None,
 ) -> Plan:
     """Resolve ``target``, scale its route and build steps. Raises NclplanError on bad input."""
     request = parse_scale(scale)
     yield_override = parse_yield(yield_text) if yield_text is not None else None
     route, alternatives = resolve(cat, target, route_id)
+    published_route = route
+    applied = apply_settings(route, cat.reagents, parse_settings(settings or []))
+    route = applied.route
     scaled = scale_route(route, cat.reagents, request, yield_override)
+    extra = [f"Expected product: {e}" for e in applied.expected] + applied.warnings
+    if extra:
+        scaled = replace(scaled, warnings=extra + scaled.warnings)
     steps = build_steps(scaled)
     hazards: list[HazardItem] = []
     for h in route.hazards:
@@ -100,13 +117,13 @@ def make_plan(
     for s in scaled.reagents:
         for hz in s.reagent.hazards:
             hazards.append(HazardItem("reagent", s.line.id, hz.code, hz.text, None))
-    reported, estimated = count_provenance(route)
+    reported, estimated = count_provenance(published_route)
     parts = [route.purification] if route.purification else []
     for block_id in route.workup:
         b = cat.blocks[block_id]
         parts.append(f"{b.title}: {b.how} Removes {', '.join(b.removes)}. Check: {b.check}")
     return Plan(
-        plan_id=plan_id(route, cat.reagents, scale, yield_text),
+        plan_id=plan_id(published_route, cat.reagents, scale, yield_text, applied.settings),
         scaled=scaled,
         steps=steps,
         alternatives=alternatives,

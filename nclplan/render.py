@@ -14,7 +14,7 @@ from nclplan import chemistry
 from nclplan.catalog import target_metal_atoms
 from nclplan.models import FAMILY_TITLES, Num, Route
 from nclplan.steps import step_conditions
-from nclplan.units import Q, fmt, fmt_condition, fmt_number
+from nclplan.units import fmt, fmt_condition, fmt_number, fmt_stated
 
 if TYPE_CHECKING:
     import jinja2
@@ -52,14 +52,7 @@ def _source_label(route: Route, est: _Estimates, *objs: Any) -> str:
 
 def _num(n: Num | None) -> str:
     """A catalog number as a protocol states it (``37 °C``, ``12 h``, ``pH`` plain)."""
-    if n is None:
-        return ""
-    q = Q(n.value, n.unit)
-    if not n.unit:
-        return fmt_number(n.value, 3, trailing=False)
-    if n.unit in ("%", "percent"):  # yields and quantum yields read as the paper gives them
-        return f"{fmt_number(n.value, 3, trailing=False)} %"
-    return fmt_condition(q)
+    return "" if n is None else fmt_stated(n.value, n.unit)
 
 
 def view(plan: Plan) -> dict[str, Any]:

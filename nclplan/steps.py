@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nclplan.units import Q, fmt, fmt_condition
+from nclplan.units import Q, fmt, fmt_condition, fmt_stated
 
 if TYPE_CHECKING:
     import pint
@@ -65,9 +65,19 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 def build_steps(scaled: ScaledRoute) -> list[PlanStep]:
     by_id = {r.line.id: r for r in scaled.reagents}
+    conditions = {c.name: c for c in scaled.route.conditions}
+
+    def fill(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name.startswith("cond:"):
+            value = conditions[name[5:]].value
+            assert value is not None  # checked when the route was loaded
+            return fmt_stated(value.value, value.unit)
+        return describe(by_id[name])
+
     steps = []
     for i, step in enumerate(scaled.route.steps, start=1):
-        text = _PLACEHOLDER.sub(lambda m: describe(by_id[m.group(1)]), step.text)
+        text = _PLACEHOLDER.sub(fill, step.text)
         steps.append(
             PlanStep(
                 number=i,

@@ -193,3 +193,12 @@ def fmt(q: pint.Quantity[Any] | None, sig: int = DISPLAY_SIG, *, trailing: bool 
 def fmt_condition(q: pint.Quantity[Any] | None) -> str:
     """A time, temperature, pH or speed as a protocol states it (no padded zeros)."""
     return fmt(q, 3, trailing=False)
+
+
+def fmt_stated(value: float, unit: str) -> str:
+    """A catalog number as a protocol states it: ``37 °C``, ``12 h``, ``11.6`` (pH), ``50 %``."""
+    if not unit:
+        return fmt_number(value, 3, trailing=False)
+    if unit in ("%", "percent"):
+        return f"{fmt_number(value, 3, trailing=False)} %"
+    return fmt_condition(Q(value, unit))

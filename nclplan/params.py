@@ -1,0 +1,182 @@
+"""Pure: re-plan a route at other values of its declared parameters (``--set pH=11``).
+
+Inside a reported range a value just plans; outside it plans with a warning; a name the route
+does not declare as a parameter is a usage error. A ratio parameter (``controls: <line>``)
+changes that reagent's amount; where the literature links a value to a product (``outcomes``)
+the plan says which product to expect.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nclplan.errors import UsageError
+from nclplan.models import Condition, Num, Reagent, ReagentLine, Route, Step
+from nclplan.units import Q, fmt_stated, parse_quantity
+
+_SETTING = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.+?)\s*$")
+# Names chemists type for the usual parameters.
+ALIASES = {"ph": "ph", "t": "temperature", "temp": "temperature"}
+
+
+@dataclass(frozen=True)
+class Applied:
+    route: Route
+    settings: tuple[tuple[str, str], ...]  # (condition name, value as typed), sorted
+    warnings: list[str]
+    expected: list[str]  # products the literature links to the set values
+
+
+def parse_settings(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        m = _SETTING.match(item)
+        if not m:
+            raise UsageError(f"--set {item!r}: write NAME=VALUE, e.g. --set pH=11")
+        name = m.group(1).lower().replace("-", "_")
+        name = ALIASES.get(name, name)
+        if name in out:
+            raise UsageError(f"--set {m.group(1)} is given twice")
+        out[name] = m.group(2)
+    return out
+
+
+def _value(cond: Condition, text: str) -> float:
+    """The value typed for ``cond``, in the condition's own unit."""
+    assert cond.value is not None
+    unit = cond.value.unit
+    what = f"--set {cond.name}={text}"
+    if not unit or cond.controls is not None:
+        try:
+            value = float(text)
+        except ValueError:
+            raise UsageError(f"{what}: give a plain number") from None
+    else:
+        typed = parse_quantity(text, what=what)
+        try:
+            value = float(typed.to(unit).magnitude)
+        except Exception:  # pint.DimensionalityError; keep pint out of this module's imports
+            raise UsageError(
+                f"{what}: expected a value in {unit}, e.g. {fmt_stated(cond.value.value, unit)}"
+            ) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise UsageError(f"{what}: not a finite number")
+    if cond.name == "ph" and not 0 <= value <= 14:
+        raise UsageError(f"{what}: a pH lies between 0 and 14")
+    if cond.controls is not None and value <= 0:
+        raise UsageError(f"{what}: a ratio must be positive")
+    if unit and Q(value, unit).check("[temperature]") and Q(value, unit).to("K").magnitude <= 0:
+        raise UsageError(f"{what}: below absolute zero")
+    if unit and Q(value, unit).check("[time]") and value <= 0:
+        raise UsageError(f"{what}: a time must be positive")
+    return value
+
+
+def apply_settings(route: Route, reagents: dict[str, Reagent], settings: dict[str, str]) -> Applied:
+    """The route with its parameters set; warnings for values outside the reported ranges."""
+    if not settings:
+        return Applied(route, (), [], [])
+    by_name = {c.name: c for c in route.conditions}
+    params = sorted(c.name for c in route.conditions if c.parameter)
+    warnings: list[str] = []
+    expected: list[str] = []
+    conditions = list(route.conditions)
+    lines = list(route.reagents)
+    steps = list(route.steps)
+    for name, text in sorted(settings.items()):
+        cond = by_name.get(name)
+        if cond is None or not cond.parameter:
+            known = ", ".join(params) if params else "none"
+            raise UsageError(
+                f"--set {name}: {route.id} has no parameter {name!r} (its parameters: {known})"
+            )
+        assert cond.value is not None
+        value = _value(cond, text)
+        unit = cond.value.unit
+        stated = fmt_stated(value, unit)
+        published = fmt_stated(cond.value.value, unit)
+        reason = f"set with --set {name}={text} (published: {published})"
+        if cond.range is not None:
+            lo = Q(cond.range.min.value, cond.range.min.unit)
+            hi = Q(cond.range.max.value, cond.range.max.unit)
+            here = Q(value, unit)
+            if not lo <= here <= hi:
+                warnings.append(
+                    f"{cond.label} {stated} is outside the reported range "
+                    f"{fmt_stated(cond.range.min.value, cond.range.min.unit)} – "
+                    f"{fmt_stated(cond.range.max.value, cond.range.max.unit)}: the route was not "
+                    "shown to work there."
+                )
+        else:
+            warnings.append(
+                f"{cond.label} set to {stated} (published {published}); no working "
+                "range is reported, so this is untested."
+            )
+        for o in cond.outcomes:
+            if (o.min is None or value >= o.min) and (o.max is None or value <= o.max):
+                expected.append(
+                    f"{cond.label} {stated}: expect {o.product}"
+                    + (f" ({o.note})" if o.note else "")
+                )
+        new_value = Num(value=value, unit=unit, estimate=reason)
+        conditions = [
+            c.model_copy(update={"value": new_value}) if c.name == name else c for c in conditions
+        ]
+        if cond.controls is not None:
+            lines = [
+                _set_ratio(line, reagents[line.reagent], route, reagents, value, reason)
+                if line.id == cond.controls
+                else line
+                for line in lines
+            ]
+        steps = [_follow(step, name, new_value) for step in steps]
+    new_route = route.model_copy(
+        update={"conditions": conditions, "reagents": lines, "steps": steps}
+    )
+    return Applied(new_route, tuple(sorted(settings.items())), warnings, expected)
+
+
+def _set_ratio(
+    line: ReagentLine,
+    reagent: Reagent,
+    route: Route,
+    reagents: dict[str, Reagent],
+    ratio: float,
+    reason: str,
+) -> ReagentLine:
+    """The line at ``ratio`` equivalents per metal atom of the published recipe."""
+    from nclplan.scale import metal_atoms_per_unit, published_amounts
+
+    metal = route.metal_line
+    metal_pub = published_amounts(metal, reagents[metal.reagent])
+    assert metal_pub.amount is not None
+    metal_mmol = float(metal_pub.amount.to("mmol").magnitude) * metal_atoms_per_unit(
+        route, reagents[metal.reagent]
+    )
+    mine = published_amounts(line, reagent)
+    if mine.amount is None:
+        raise UsageError(f"{line.id}: its amount in moles is unknown, so a ratio cannot be set")
+    factor = ratio * metal_mmol / float(mine.amount.to("mmol").magnitude)
+    update: dict[str, object] = {"estimate": reason}
+    for key in ("mass", "amount", "volume"):
+        n = getattr(line, key)
+        if n is not None:
+            update[key] = Num(value=n.value * factor, unit=n.unit, estimate=reason)
+    return line.model_copy(update=update)
+
+
+def _follow(step: Step, name: str, value: Num) -> Step:
+    if step.condition != name:
+        return step
+    q = Q(value.value, value.unit)
+    field = (
+        "ph"
+        if not value.unit
+        else "temperature"
+        if q.check("[temperature]")
+        else ("duration" if q.check("[time]") else None)
+    )
+    if field is None:
+        return step
+    return step.model_copy(update={field: value, "estimate": value.estimate})
