@@ -239,6 +239,76 @@ def _document(plan: Plan, fmt: RouteFormat, paper: str) -> str | bytes:
 
 
 @app.command()
+def sweep(
+    target: Annotated[str, typer.Argument(help="Route id or target, as for 'route'.")],
+    vary: Annotated[
+        list[str],
+        typer.Option("--vary", help="NAME=START:STOP:STEP or NAME=V1,V2 (repeatable)."),
+    ],
+    route_id: Annotated[str | None, typer.Option("--route", help="Pick a route by id.")] = None,
+    scale: Annotated[str, typer.Option("--scale", help="As for 'route'.")] = "1x",
+    yield_: Annotated[str | None, typer.Option("--yield", help="As for 'route'.")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Fixed parameters for every point.")
+    ] = None,
+    fmt: Annotated[
+        RouteFormat,
+        typer.Option("--format", "-f", help="Format of each point's document with -o DIR."),
+    ] = RouteFormat.md,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write a folder: one document per point, "
+            "design.csv and shopping-list.csv. Without it, JSON lines on stdout.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing folder.")] = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Parameter study: one plan per grid point and one combined reagent list."""
+    from nclplan import export
+    from nclplan.catalog import load_catalog
+    from nclplan.plan import make_plan
+    from nclplan.sweep import combine, grid
+
+    points = grid(vary)
+    cat = load_catalog(catalog or ())
+    plans = [
+        make_plan(
+            cat,
+            target,
+            route_id=route_id,
+            scale=scale,
+            yield_text=yield_,
+            settings=[*(set_ or []), *point],
+        )
+        for point in points
+    ]
+    dicts = [export.plan_to_dict(p) for p in plans]
+    shopping = combine(dicts)
+    if output is None:
+        for i, (point, data) in enumerate(zip(points, dicts, strict=True), start=1):
+            line = {"kind": "plan", "point": i, "settings": point, "plan": data}
+            sys.stdout.write(export.dumps_line(line))
+        sys.stdout.write(export.dumps_line({"kind": "combined_reagents", "reagents": shopping}))
+        return
+    if fmt is RouteFormat.table:
+        raise UsageError("-o DIR writes documents: give --format md, json, html, pdf, csv or eln")
+    files: dict[str, str | bytes] = {}
+    width = len(str(len(plans)))
+    for i, plan in enumerate(plans, start=1):
+        files[f"point-{i:0{width}d}.{fmt.value}"] = _document(plan, fmt, "a4")
+    files["design.csv"] = export.design_csv(points, dicts)
+    files["shopping-list.csv"] = export.shopping_csv(shopping)
+    from nclplan.fileio import write_folder
+
+    write_folder(output, files, force=force)
+    _err(f"wrote {len(plans)} plans to {output}/")
+
+
+@app.command()
 def cluster(
     formula: Annotated[
         str,

@@ -267,3 +267,75 @@ def cluster_to_dict(report: ClusterReport) -> dict[str, Any]:
             for i in report.ions
         ],
     }
+
+
+def dumps_line(data: Any) -> str:
+    """One JSON line (sorted keys, compact) for JSON-lines output."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def design_csv(points: list[list[str]], plans: list[dict[str, Any]]) -> str:
+    """The design-of-experiments sheet: one row per point with its settings and plan id."""
+    import csv
+    import io
+
+    names = [s.split("=", 1)[0] for s in points[0]] if points else []
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["point", *names, "plan_id", "metal_amount_mmol", "expected", "warnings"])
+    for i, (point, plan) in enumerate(zip(points, plans, strict=True), start=1):
+        expected = "; ".join(
+            x.removeprefix("Expected product: ")
+            for x in plan["warnings"]
+            if x.startswith("Expected product: ")
+        )
+        w.writerow(
+            [
+                i,
+                *(s.split("=", 1)[1] for s in point),
+                plan["plan_id"],
+                f"{plan['scale']['metal_amount']['value']:g}",
+                expected,
+                len(plan["warnings"]),
+            ]
+        )
+    return buf.getvalue()
+
+
+def shopping_csv(entries: list[dict[str, Any]]) -> str:
+    """The combined reagent list of a sweep."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(
+        [
+            "name",
+            "formula",
+            "cas",
+            "form",
+            "concentration",
+            "amount_mmol",
+            "mass_mg",
+            "volume_mL",
+            "as_needed",
+        ]
+    )
+    for e in entries:
+        conc = e["concentration"]
+        w.writerow(
+            [
+                e["name"],
+                e["formula"] or "",
+                e["cas"] or "",
+                e["form"],
+                "" if conc is None else f"{conc['value']:g} {conc['unit']}",
+                *(
+                    "" if e[k] is None else f"{e[k]['value']:g}"
+                    for k in ("amount", "mass", "volume")
+                ),
+                "yes" if e["as_needed"] else "",
+            ]
+        )
+    return buf.getvalue()

@@ -47,11 +47,17 @@ def _value(cond: Condition, text: str) -> float:
     assert cond.value is not None
     unit = cond.value.unit
     what = f"--set {cond.name}={text}"
+    plain: float | None
+    try:
+        plain = float(text)
+    except ValueError:
+        plain = None
     if not unit or cond.controls is not None:
-        try:
-            value = float(text)
-        except ValueError:
-            raise UsageError(f"{what}: give a plain number") from None
+        if plain is None:
+            raise UsageError(f"{what}: give a plain number")
+        value = plain
+    elif plain is not None:  # a bare number is in the parameter's own unit (as a sweep gives)
+        value = plain
     else:
         typed = parse_quantity(text, what=what)
         try:

@@ -1,0 +1,113 @@
+"""Parameter studies: one plan per point of a grid, and one combined reagent list.
+
+``--vary pH=9:12:0.5`` (start:stop:step, stop included) or ``--vary thiol_ratio=2,3,5``; several
+``--vary`` give their Cartesian product, in the order given.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from nclplan.errors import UsageError
+from nclplan.units import fmt_number
+
+MAX_POINTS = 10_000
+_VARY = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class Axis:
+    name: str
+    values: tuple[str, ...]  # as --set takes them
+
+
+def parse_vary(spec: str) -> Axis:
+    m = _VARY.match(spec)
+    if not m:
+        raise UsageError(f"--vary {spec!r}: write NAME=START:STOP:STEP or NAME=V1,V2,...")
+    name, body = m.group(1), m.group(2)
+    if ":" in body:
+        parts = body.split(":")
+        if len(parts) != 3:
+            raise UsageError(f"--vary {spec!r}: a range is START:STOP:STEP")
+        try:
+            start, stop, step = (float(p) for p in parts)
+        except ValueError:
+            raise UsageError(
+                f"--vary {spec!r}: START, STOP and STEP are plain numbers in the parameter's unit"
+            ) from None
+        if not all(math.isfinite(x) for x in (start, stop, step)) or step <= 0 or stop < start:
+            raise UsageError(f"--vary {spec!r}: need START <= STOP and STEP > 0")
+        count = math.floor((stop - start) / step + 1e-9) + 1
+        if count > MAX_POINTS:
+            raise UsageError(f"--vary {spec!r}: {count} points is more than {MAX_POINTS}")
+        values = tuple(fmt_number(start + i * step, 12, trailing=False) for i in range(count))
+    else:
+        values = tuple(v.strip() for v in body.split(",") if v.strip())
+        if not values:
+            raise UsageError(f"--vary {spec!r}: no values")
+    return Axis(name, values)
+
+
+def grid(specs: list[str]) -> list[list[str]]:
+    """The points as lists of ``NAME=VALUE`` settings."""
+    if not specs:
+        raise UsageError("give at least one --vary NAME=VALUES")
+    axes = [parse_vary(s) for s in specs]
+    names = [a.name.lower() for a in axes]
+    if len(set(names)) != len(names):
+        raise UsageError("each parameter may be varied once")
+    total = math.prod(len(a.values) for a in axes)
+    if total > MAX_POINTS:
+        raise UsageError(f"the sweep has {total} points; at most {MAX_POINTS}")
+    return [
+        [f"{a.name}={v}" for a, v in zip(axes, combo, strict=True)]
+        for combo in itertools.product(*(a.values for a in axes))
+    ]
+
+
+def combine(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One shopping list: per reagent (and stock concentration), the totals over all plans."""
+    totals: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for plan in plans:
+        for r in plan["reagents"]:
+            conc = r["concentration"]
+            key = (
+                r["formula"] or r["name"],
+                r["form"],
+                "" if conc is None else f"{conc['value']:g} {conc['unit']}",
+            )
+            entry = totals.setdefault(
+                key,
+                {
+                    "name": r["name"],
+                    "formula": r["formula"],
+                    "cas": r["cas"],
+                    "form": r["form"],
+                    "concentration": conc,
+                    "as_needed": False,
+                    "amount": None,
+                    "mass": None,
+                    "volume": None,
+                },
+            )
+            entry["as_needed"] = entry["as_needed"] or r["as_needed"]
+            for k in ("amount", "mass", "volume"):
+                q = r[k]
+                if q is None:
+                    continue
+                if entry[k] is None:
+                    entry[k] = {"value": 0.0, "unit": q["unit"]}
+                entry[k]["value"] += q["value"]
+    out = []
+    for key in sorted(totals, key=lambda k: (totals[k]["name"], k)):
+        e = totals[key]
+        for k in ("amount", "mass", "volume"):
+            if e[k] is not None:
+                e[k]["value"] = float(f"{e[k]['value']:.6g}")
+        out.append(e)
+    return out

@@ -1,0 +1,87 @@
+"""nclplan sweep: grids, JSON lines, folders of documents, combined reagent list."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from nclplan.cli import main
+from nclplan.errors import UsageError
+from nclplan.sweep import grid, parse_vary
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    out, err = capsys.readouterr()
+    code = info.value.code
+    return (code if isinstance(code, int) else 0), out, err
+
+
+def test_ranges_include_the_stop_and_avoid_float_noise() -> None:
+    assert parse_vary("pH=9:12:0.5").values == ("9", "9.5", "10", "10.5", "11", "11.5", "12")
+    assert parse_vary("ph=0.1:0.3:0.1").values == ("0.1", "0.2", "0.3")
+    assert parse_vary("thiol_ratio=2,3,5").values == ("2", "3", "5")
+
+
+def test_grid_is_the_cartesian_product_in_order() -> None:
+    points = grid(["pH=10,11", "thiol_ratio=2,3"])
+    assert points == [
+        ["pH=10", "thiol_ratio=2"],
+        ["pH=10", "thiol_ratio=3"],
+        ["pH=11", "thiol_ratio=2"],
+        ["pH=11", "thiol_ratio=3"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad", ["pH", "pH=12:9:1", "pH=9:12:0", "pH=1:2", "pH=a:b:c", "pH=", "pH=0:1e9:1"]
+)
+def test_bad_vary(bad: str) -> None:
+    with pytest.raises(UsageError):
+        grid([bad])
+
+
+def test_jsonl_plans_and_combined_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["sweep", "au25-mba-co", "--vary", "thiol_ratio=2,4"], capsys)
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and [x["kind"] for x in lines] == ["plan", "plan", "combined_reagents"]
+    thiols = [next(r for r in x["plan"]["reagents"] if r["id"] == "thiol") for x in lines[:2]]
+    assert [t["equivalents"] for t in thiols] == [2, 4]
+    combined = next(r for r in lines[2]["reagents"] if r["formula"] == "C7H6O2S")
+    assert combined["volume"]["value"] == pytest.approx(
+        thiols[0]["volume"]["value"] + thiols[1]["volume"]["value"]
+    )
+
+
+def test_folder_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "study"
+    code, _, _ = run(
+        ["sweep", "Au25", "--vary", "aging_time=2,4,6", "--scale", "20mg", "-o", str(out)], capsys
+    )
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "design.csv",
+        "point-1.md",
+        "point-2.md",
+        "point-3.md",
+        "shopping-list.csv",
+    ]
+    rows = list(csv.DictReader(io.StringIO((out / "design.csv").read_text())))
+    assert [r["aging_time"] for r in rows] == ["2", "4", "6"]
+    assert "(2 h" in (out / "point-1.md").read_text()
+    code, _, err = run(["sweep", "Au25", "--vary", "aging_time=2", "-o", str(out)], capsys)
+    assert code == 1 and "--force" in err
+    assert len(list(out.iterdir())) == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study"]
+
+
+def test_sweep_of_an_undeclared_parameter_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(["sweep", "Au25", "--vary", "colour=1,2"], capsys)
+    assert code == 2 and out == "" and "no parameter 'colour'" in err
