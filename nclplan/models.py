@@ -142,6 +142,10 @@ class Reagent(_Strict):
     synonyms: list[str] = []
     sources: list[str] = []  # where CAS, density and hazard statements were checked
     hazard_note: str | None = None  # e.g. "no GHS classification found: check the supplier SDS"
+    # May a too-small mass be made up as a stock and dosed as an aliquot? In what, and must the
+    # solution be made fresh (NaBH4 hydrolyses)? None: never made up as a solution by nclplan.
+    stock_solvent: str | None = None
+    stock_fresh: bool = False
     note: str | None = None  # handling and stock-solution advice
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 
+from nclplan.bench import practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.models import Reagent, Route
 from nclplan.params import apply_settings, parse_settings
@@ -109,7 +110,8 @@ def make_plan(
     extra = [f"Expected product: {e}" for e in applied.expected] + applied.warnings
     if extra:
         scaled = replace(scaled, warnings=extra + scaled.warnings)
-    steps = build_steps(scaled)
+    scaled, preps = practical(scaled)
+    steps = build_steps(scaled, preps)
     hazards: list[HazardItem] = []
     for h in route.hazards:
         ref = route.reference(h.source)

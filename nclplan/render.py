@@ -55,6 +55,13 @@ def _num(n: Num | None) -> str:
     return "" if n is None else fmt_stated(n.value, n.unit)
 
 
+def _action_label(action: str) -> str:
+    words = action.replace("_", " ").replace("-", " ").split()
+    words = ["pH" if w == "ph" else w for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 def view(plan: Plan) -> dict[str, Any]:
     """Every string a document shows, formatted once."""
     s = plan.scaled
@@ -86,7 +93,9 @@ def view(plan: Plan) -> dict[str, Any]:
             amount = ""  # moles of a solvent say nothing at the bench
         else:
             amount = fmt(x.amount)
-        if line.form == "solution" and x.volume is not None and x.concentration is not None:
+        if line.form == "solid" and x.volume is not None and x.concentration is not None:
+            measure = f"{fmt(x.volume)} of {fmt_condition(x.concentration)} stock ({fmt(x.mass)})"
+        elif line.form == "solution" and x.volume is not None and x.concentration is not None:
             measure = f"{fmt(x.volume)} of {fmt_condition(x.concentration)}"
             if x.mass is not None:
                 measure += f" ({fmt(x.mass)} {x.reagent.label})"
@@ -114,7 +123,7 @@ def view(plan: Plan) -> dict[str, Any]:
     steps = [
         {
             "number": st.number,
-            "action": st.action.replace("_", " ").capitalize(),
+            "action": _action_label(st.action),
             "stage": st.stage,
             "text": st.text,
             "conditions": step_conditions(st),

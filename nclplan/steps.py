@@ -11,6 +11,7 @@ from nclplan.units import Q, fmt, fmt_condition, fmt_stated
 if TYPE_CHECKING:
     import pint
 
+    from nclplan.bench import Prep
     from nclplan.scale import ScaledReagent, ScaledRoute
 
 
@@ -43,6 +44,8 @@ def describe(s: ScaledReagent) -> str:
     line = s.line
     if line.as_needed or line.form == "gas":
         return label
+    if line.form == "solid" and s.volume is not None:  # too little to weigh: a stock aliquot
+        return f"{label} ({fmt(s.volume)} of the stock: {fmt(s.mass)}, {fmt(s.amount)})"
     if line.form == "solution":
         assert s.volume is not None and s.concentration is not None
         medium = f" in {line.medium}" if line.medium else ""
@@ -63,7 +66,7 @@ def describe(s: ScaledReagent) -> str:
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-def build_steps(scaled: ScaledRoute) -> list[PlanStep]:
+def build_steps(scaled: ScaledRoute, preps: list[Prep] | None = None) -> list[PlanStep]:
     by_id = {r.line.id: r for r in scaled.reagents}
     conditions = {c.name: c for c in scaled.route.conditions}
 
@@ -75,8 +78,23 @@ def build_steps(scaled: ScaledRoute) -> list[PlanStep]:
             return fmt_stated(value.value, value.unit)
         return describe(by_id[name])
 
-    steps = []
-    for i, step in enumerate(scaled.route.steps, start=1):
+    steps = [
+        PlanStep(
+            number=i,
+            action="prepare" if p.reagent_id else "set_up",
+            stage="synthesis",
+            text=p.text,
+            duration=None,
+            temperature=None,
+            ph=None,
+            checkpoint=None,
+            source=None,
+            estimate=None,
+        )
+        for i, p in enumerate(preps or [], start=1)
+    ]
+    offset = len(steps)
+    for i, step in enumerate(scaled.route.steps, start=offset + 1):
         text = _PLACEHOLDER.sub(fill, step.text)
         steps.append(
             PlanStep(

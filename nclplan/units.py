@@ -150,7 +150,7 @@ _DISPLAY_LADDERS: dict[str, list[tuple[str, str, float]]] = {
     "[substance] / [length] ** 3": [("M", "M", 1.0), ("mM", "mM", 1.0), ("µM", "µM", 0.0)],
     "[mass] / [length] ** 3": [("mg/mL", "mg/mL", 0.0)],
     "[temperature]": [("degC", "°C", -math.inf)],
-    "[time]": [("day", "d", 2.0), ("h", "h", 1.0), ("min", "min", 1.0), ("s", "s", 0.0)],
+    "[time]": [("day", "d", 7.0), ("h", "h", 1.0), ("min", "min", 1.0), ("s", "s", 0.0)],
     "1 / [time]": [("rpm", "rpm", 0.0)],
     "[mass] / [substance]": [("g/mol", "g/mol", 0.0)],
 }

@@ -1,0 +1,175 @@
+"""Pure: turn scaled amounts into amounts a bench can measure.
+
+A balance weighs a few milligrams only to a few percent, and a pipette delivers a few microlitres
+poorly. So: every stock solution of the recipe gets a preparation step with a weighable mass;
+a solid too small to weigh becomes an aliquot of a stock, where the library allows the reagent
+in solution (and fresh, if it must be); and the flask is chosen from the total volume.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from nclplan.units import Q, fmt, fmt_condition
+
+if TYPE_CHECKING:
+    from nclplan.scale import ScaledReagent, ScaledRoute
+
+# Volumetric flasks and cylinders a lab has (mL), and round-bottom flask sizes.
+FLASKS_ML = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000, 2000)
+ROUND_BOTTOM_ML = (5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000)
+MAX_FILL = 0.5  # a stirred flask is at most half full
+MIN_STOCK_MG = 10.0  # weigh at least this much for a stock (±1 % on a 0.1 mg balance)
+MIN_WEIGH_MG = 5.0
+MIN_ALIQUOT_ML = 0.1  # aliquots below 100 µL are left to the user's judgement (warned)
+ROUNDING_WARN = 0.01  # report a rounding that changes an amount by more than 1 %
+
+
+@dataclass(frozen=True)
+class Prep:
+    """One preparation instruction, shown as a step before the synthesis."""
+
+    reagent_id: str
+    text: str
+
+
+def _nice_volume(at_least_ml: float) -> float:
+    for v in FLASKS_ML:
+        if v >= at_least_ml:
+            return float(v)
+    return float(math.ceil(at_least_ml / 1000) * 1000)
+
+
+def _round_volume(ml: float) -> float:
+    """What a pipette or cylinder is set to: 1 µL below 1 mL, 3 significant figures above."""
+    if ml < 1:
+        return round(ml, 3)
+    digits = 2 - math.floor(math.log10(ml))
+    return round(ml, max(digits, 0))
+
+
+def practical(scaled: ScaledRoute) -> tuple[ScaledRoute, list[Prep]]:
+    """The scaled route with bench-practical doses, and the preparation steps they need."""
+    preps: list[Prep] = []
+    warnings: list[str] = []
+    reagents: list[ScaledReagent] = []
+    for s in scaled.reagents:
+        line = s.line
+        if line.as_needed or line.form == "gas" or line.stage != "synthesis":
+            reagents.append(s)
+            continue
+        if line.form == "solution":
+            prep, note = _stock_for_solution(s)
+            if prep:
+                preps.append(prep)
+            if note:
+                warnings.append(note)
+            reagents.append(s)
+        elif (
+            line.form == "solid"
+            and s.mass is not None
+            and s.reagent.stock_solvent
+            and s.mass.to("mg").magnitude < MIN_WEIGH_MG
+        ):
+            new, prep, note = _aliquot_for_solid(s)
+            preps.append(prep)
+            warnings.append(note)
+            reagents.append(new)
+        else:
+            reagents.append(s)
+    vessel = _vessel(reagents)
+    if vessel:
+        preps.insert(0, Prep("", vessel))
+    # A solid now dosed from a stock no longer needs the "too little to weigh" warning.
+    dosed = {r.reagent.name for r in reagents if r.line.form == "solid" and r.volume is not None}
+    kept = [
+        w
+        for w in scaled.warnings
+        if not any(w.startswith(f"{name}: ") and "balance" in w for name in dosed)
+    ]
+    return replace(scaled, reagents=reagents, warnings=kept + warnings), preps
+
+
+def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
+    """How to make up the stock a solution line doses from."""
+    assert s.volume is not None and s.concentration is not None
+    label = s.reagent.label
+    need = float(s.volume.to("mL").magnitude)
+    per_ml_mg = None
+    if s.mass is not None and need > 0:
+        per_ml_mg = float(s.mass.to("mg").magnitude) / need  # weighed form, purity included
+    if per_ml_mg is None:
+        return None, None
+    volume = _nice_volume(need * 1.1)
+    while per_ml_mg * volume < MIN_STOCK_MG and volume < FLASKS_ML[-1]:
+        volume = _nice_volume(volume * 1.01)
+    mass = per_ml_mg * volume
+    medium = s.line.medium or s.reagent.stock_solvent or "the solvent"
+    fresh = " just before use" if s.reagent.stock_fresh else ""
+    text = (
+        f"Prepare the {label} stock{fresh}: dissolve {fmt(Q(mass, 'mg'))} {label} in "
+        f"{medium} and make up to {fmt(Q(volume, 'mL'))} "
+        f"({fmt_condition(s.concentration)}); you need {fmt(s.volume)}."
+    )
+    note = None
+    if mass < MIN_STOCK_MG:
+        note = (
+            f"{label}: even {fmt(Q(volume, 'mL'))} of stock holds only "
+            f"{fmt(Q(mass, 'mg'))}; make a more concentrated stock and dilute it."
+        )
+    return Prep(s.line.id, text), note
+
+
+def _aliquot_for_solid(s: ScaledReagent) -> tuple[ScaledReagent, Prep, str]:
+    """A solid too small to weigh, dosed as an aliquot of a stock of a weighable mass."""
+    assert s.mass is not None
+    label = s.reagent.label
+    need_mg = float(s.mass.to("mg").magnitude)
+    stock_mg = MIN_STOCK_MG
+    volume = 1.0
+    for v in FLASKS_ML:
+        volume = float(v)
+        if volume * need_mg / stock_mg >= MIN_ALIQUOT_ML:
+            break
+    aliquot = volume * need_mg / stock_mg
+    dosed = _round_volume(aliquot)
+    error = abs(dosed - aliquot) / aliquot
+    conc = Q(stock_mg / volume, "mg/mL")
+    fresh = " just before use" if s.reagent.stock_fresh else ""
+    solvent = s.reagent.stock_solvent or "the solvent"
+    text = (
+        f"Prepare the {label} stock{fresh}: dissolve {fmt(Q(stock_mg, 'mg'), 3)} {label} in "
+        f"{solvent} and make up to {fmt(Q(volume, 'mL'))}; use {fmt(Q(dosed, 'mL'))} of it "
+        f"({fmt(s.mass)} {label})."
+    )
+    note = (
+        f"{label}: {fmt(s.mass)} is too little to weigh well; the plan doses "
+        f"{fmt(Q(dosed, 'mL'))} of a {fmt_condition(conc)} stock instead."
+    )
+    if error > ROUNDING_WARN:
+        note += f" Rounding the aliquot changes the amount by {error:.1%}."
+    if dosed < MIN_ALIQUOT_ML:
+        note += " The aliquot is still small: dilute the stock further if your pipette needs it."
+    new = replace(s, volume=Q(dosed, "mL"), concentration=conc)
+    return new, Prep(s.line.id, text), note
+
+
+def _vessel(reagents: list[ScaledReagent]) -> str | None:
+    total = 0.0
+    for s in reagents:
+        if s.line.stage == "synthesis" and s.volume is not None and s.line.form != "gas":
+            total += float(s.volume.to("mL").magnitude)
+    if total <= 0:
+        return None
+    for size in ROUND_BOTTOM_ML:
+        if total <= size * MAX_FILL:
+            return (
+                f"Set up a {size} mL flask (or vial) with a stir bar: the reaction holds "
+                f"about {fmt(Q(total, 'mL'))} ({total / size:.0%} full)."
+            )
+    return (
+        f"The reaction holds about {fmt(Q(total, 'mL'))}: more than a 5 L flask should hold "
+        "half full; split the batch."
+    )

@@ -1,0 +1,60 @@
+"""Bench-practical amounts: stock preparations, aliquots for unweighable solids, vessels."""
+
+from __future__ import annotations
+
+import pytest
+
+from nclplan.bench import practical
+from nclplan.catalog import Catalog
+from nclplan.plan import make_plan
+from nclplan.scale import parse_scale, scale_route
+
+
+def test_every_stock_gets_a_weighable_preparation(catalog: Catalog) -> None:
+    plan = make_plan(catalog, "au25-mba-co", scale="0.2x")
+    preps = [s for s in plan.steps if s.action == "prepare"]
+    assert len(preps) == 2
+    # 2.00 mL of 50 mM p-MBA (154.19 g/mol) is 15.4 mg: weighable, and covers the 80 µL needed
+    assert "dissolve 15.4 mg p-MBA" in preps[0].text and "2.00 mL" in preps[0].text
+    assert "you need 80.0 µL" in preps[0].text
+
+
+def test_fresh_stocks_say_so(catalog: Catalog) -> None:
+    plan = make_plan(catalog, "Au25")
+    prep = next(s for s in plan.steps if s.action == "prepare")
+    assert "NaBH4 stock just before use" in prep.text
+    assert "ice-cold" in prep.text
+
+
+def test_vessel_from_total_volume(catalog: Catalog) -> None:
+    plan = make_plan(catalog, "au25-mba-co")  # 9.5 + 0.4 + 0.25 = 10.15 mL -> 25 mL, 41 %
+    assert plan.steps[0].action == "set_up"
+    assert "25 mL flask" in plan.steps[0].text and "41% full" in plan.steps[0].text
+
+
+def test_unweighable_solid_becomes_an_aliquot(catalog: Catalog) -> None:
+    # au25-pet-thf at 0.01x needs 1.58 mg HAuCl4·3H2O: too little to weigh, allowed in water
+    route = catalog.routes["au25-pet-thf"]
+    scaled = scale_route(route, catalog.reagents, parse_scale("0.01x"))
+    gold = next(r for r in scaled.reagents if r.line.id == "gold")
+    assert gold.mass.to("mg").magnitude == pytest.approx(1.575, abs=0.001)
+    new, preps = practical(scaled)
+    dosed = next(r for r in new.reagents if r.line.id == "gold")
+    assert dosed.volume is not None and dosed.concentration is not None
+    # the aliquot of the stock holds the same gold (within the 1 µL pipette rounding)
+    got = (dosed.volume * dosed.concentration).to("mg").magnitude
+    assert got == pytest.approx(1.575, rel=0.01)
+    assert dosed.amount == gold.amount  # moles for the ratios are unchanged
+    assert any("dissolve 10.0 mg HAuCl4·3H2O" in p.text for p in preps)
+    assert not any("balance" in w and "gold" in w.lower() for w in new.warnings)
+    assert any("too little to weigh" in w for w in new.warnings)
+
+
+def test_toabr_has_no_stock_solvent_so_it_is_only_warned(catalog: Catalog) -> None:
+    route = catalog.routes["au25-pet-thf"]
+    new, _ = practical(scale_route(route, catalog.reagents, parse_scale("0.01x")))
+    toabr = next(r for r in new.reagents if r.line.id == "toabr")
+    assert toabr.volume is None
+    assert any(
+        w.startswith("tetraoctylammonium bromide: ") and "balance" in w for w in new.warnings
+    )
