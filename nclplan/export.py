@@ -37,6 +37,17 @@ def _prov(route: Route, *objs: Provenance | None) -> dict[str, str | None]:
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as the JSON contract; precursor stages in ``stages`` with a combined list."""
+    from nclplan.sweep import combine
+
+    data = _single(plan)
+    stages = [_single(stage) for stage in plan.stages]
+    data["stages"] = stages
+    data["shopping_list"] = combine([*stages, data])
+    return data
+
+
+def _single(plan: Plan) -> dict[str, Any]:
     s = plan.scaled
     r = s.route
     t = r.target

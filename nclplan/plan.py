@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from nclplan.bench import practical
 from nclplan.catalog import Catalog, resolve
+from nclplan.errors import NclplanError, UsageError
 from nclplan.models import Reagent, Route
 from nclplan.params import apply_settings, parse_settings
 from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
@@ -36,6 +37,7 @@ class Plan:
     reported: int  # numbers of the route read in a cited source
     estimated: int  # numbers of the route marked as estimates
     purification: str | None  # the route's words plus the purification blocks it refers to
+    stages: tuple[Plan, ...] = ()  # precursor plans, in the order they are made (deepest first)
 
     @property
     def route(self) -> Route:
@@ -98,6 +100,7 @@ def make_plan(
     scale: str = "1x",
     yield_text: str | None = None,
     settings: list[str] | None = None,
+    depth: int = 0,
 ) -> Plan:
     """Resolve ``target``, scale its route and build steps. Raises NclplanError on bad input."""
     request = parse_scale(scale)
@@ -124,6 +127,7 @@ def make_plan(
     for block_id in route.workup:
         b = cat.blocks[block_id]
         parts.append(f"{b.title}: {b.how} Removes {', '.join(b.removes)}. Check: {b.check}")
+    stages = _precursor_stages(cat, scaled, depth)
     return Plan(
         plan_id=plan_id(published_route, cat.reagents, scale, yield_text, applied.settings),
         scaled=scaled,
@@ -133,4 +137,35 @@ def make_plan(
         reported=reported,
         estimated=estimated,
         purification="\n\n".join(parts) or None,
+        stages=stages,
     )
+
+
+MAX_STAGES = 8  # deeper chains are not a plan but a catalog error (cycles are refused at load)
+
+
+def _precursor_stages(cat: Catalog, scaled: ScaledRoute, depth: int) -> tuple[Plan, ...]:
+    """Plan each precursor made by another route at the mass this stage needs of it."""
+    if depth >= MAX_STAGES:
+        raise UsageError(f"{scaled.route.id}: precursor chain deeper than {MAX_STAGES} stages")
+    stages: list[Plan] = []
+    for s in scaled.reagents:
+        made_by = s.line.made_by
+        if made_by is None or s.line.as_needed:
+            continue
+        if s.mass is None:
+            raise UsageError(
+                f"{scaled.route.id}: the mass of {s.line.id} is unknown, so its "
+                f"precursor route {made_by} cannot be scaled"
+            )
+        need = f"{float(s.mass.to('mg').magnitude):.4g}mg"
+        try:
+            stage = make_plan(cat, made_by, scale=need, depth=depth + 1)
+        except NclplanError as exc:
+            chained = NclplanError(
+                f"precursor stage {made_by} (for {s.line.id} of {scaled.route.id}): {exc}"
+            )
+            chained.exit_code = exc.exit_code
+            raise chained from exc
+        stages += [*stage.stages, replace(stage, stages=())]
+    return tuple(stages)

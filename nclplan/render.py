@@ -10,6 +10,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from nclplan import chemistry
 from nclplan.catalog import target_metal_atoms
 from nclplan.models import FAMILY_TITLES, Num, Route
@@ -18,7 +20,6 @@ from nclplan.units import fmt, fmt_condition, fmt_number, fmt_stated
 
 if TYPE_CHECKING:
     import jinja2
-    from markupsafe import Markup
 
     from nclplan.plan import Plan
 
@@ -55,6 +56,15 @@ def _num(n: Num | None) -> str:
     return "" if n is None else fmt_stated(n.value, n.unit)
 
 
+def _counterions(counterion: str | None, charge: int, counterion_charge: int | None) -> str:
+    """``4 × C24H20P`` for a salt of four counterions, the formula alone for one."""
+    if not counterion or not counterion_charge:
+        return ""
+    n = abs(charge // counterion_charge)
+    hill = chemistry.hill(counterion)
+    return hill if n == 1 else f"{n} × {hill}"
+
+
 def _action_label(action: str) -> str:
     words = action.replace("_", " ").replace("-", " ").split()
     words = ["pH" if w == "ph" else w for w in words]
@@ -62,7 +72,7 @@ def _action_label(action: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def view(plan: Plan) -> dict[str, Any]:
+def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
     """Every string a document shows, formatted once."""
     s = plan.scaled
     r = plan.route
@@ -181,7 +191,7 @@ def view(plan: Plan) -> dict[str, Any]:
             "name": t.name,
             "isolated_as": t.isolated_as or t.name,
             "formula": chemistry.hill(t.formula) if t.formula else "",
-            "counterion": chemistry.hill(t.counterion) if t.counterion else "",
+            "counterion": _counterions(t.counterion, t.charge, t.counterion_charge),
             "molar_mass": mm,
             "metal": t.metal,
             "metal_atoms": target_metal_atoms(r),
@@ -213,7 +223,42 @@ def view(plan: Plan) -> dict[str, Any]:
         "alternatives": [{"id": a.id, "title": a.title} for a in plan.alternatives],
         "estimates": [{"key": f"E{i}", "text": e} for i, e in enumerate(est.reasons, start=1)],
         "provenance": {"reported": plan.reported, "estimated": plan.estimated},
+        "stage_label": stage_label,
+        "stages": [
+            {
+                "label": f"Stage {i}",
+                "title": st.route.title,
+                "id": st.route.id,
+                "scale": st.scaled.request.text,
+            }
+            for i, st in enumerate(plan.stages, start=1)
+        ],
+        "shopping": _shopping(plan) if plan.stages else [],
     }
+
+
+def _shopping(plan: Plan) -> list[dict[str, str]]:
+    from nclplan.export import plan_to_dict
+
+    rows = []
+    for e in plan_to_dict(plan)["shopping_list"]:
+        total = [
+            f"{e[k]['value']:g} {e[k]['unit']}"
+            for k in ("mass", "volume", "amount")
+            if e[k] is not None
+        ]
+        if e["as_needed"] and not total:
+            total = ["as needed"]
+        conc = e["concentration"]
+        rows.append(
+            {
+                "name": e["name"],
+                "cas": e["cas"] or "",
+                "form": e["form"] + (f" ({conc['value']:g} {conc['unit']})" if conc else ""),
+                "total": ", ".join(total),
+            }
+        )
+    return rows
 
 
 def _version() -> str:
@@ -248,9 +293,17 @@ def _md_cell(text: Any) -> str:
 
 
 def markdown(plan: Plan) -> str:
+    """The plan as Markdown; a multi-stage plan lists its stages first, each as a document."""
     env = environment()
     env.filters["cell"] = _md_cell
-    return env.get_template("plan.md.j2").render(**view(plan))
+    template = env.get_template("plan.md.j2")
+    n = len(plan.stages) + 1
+    parts = [
+        template.render(**view(stage, f"Stage {i} of {n}: "))
+        for i, stage in enumerate(plan.stages, start=1)
+    ]
+    label = f"Stage {n} of {n}: " if plan.stages else ""
+    return "\n---\n\n".join([template.render(**view(plan, label)), *parts])
 
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -275,7 +328,7 @@ _COUNT = re.compile(r"(?<=[A-Za-z)\]])(\d+)")
 
 def _chem(text: str) -> Markup:
     """Formula digits as subscripts (HAuCl4·3H2O), escaping everything else first."""
-    from markupsafe import Markup, escape
+    from markupsafe import escape
 
     return Markup(_COUNT.sub(r"<sub>\1</sub>", str(escape(text))))
 
@@ -287,9 +340,27 @@ def html(plan: Plan, *, paper: str = "a4") -> str:
     env = environment()
     env.filters["chem"] = _chem
     css = resources.files("nclplan.templates").joinpath("plan.css").read_text(encoding="utf-8")
-    return env.get_template("plan.html.j2").render(
-        **view(plan), css=css, paper=PAPER_SIZES[paper], created=_created()
+    template = env.get_template("plan.html.j2")
+    n = len(plan.stages) + 1
+    stage_bodies = []
+    for i, stage in enumerate(plan.stages, start=1):
+        doc = template.render(
+            **view(stage, f"Stage {i} of {n}: "), css="", paper="A4", created=None, stage_bodies=[]
+        )
+        stage_bodies.append(Markup(_body(doc)))  # our own autoescaped output
+    label = f"Stage {n} of {n}: " if plan.stages else ""
+    return template.render(
+        **view(plan, label),
+        css=css,
+        paper=PAPER_SIZES[paper],
+        created=_created(),
+        stage_bodies=stage_bodies,
     )
+
+
+def _body(document: str) -> str:
+    start, end = document.find("<body>"), document.rfind("</body>")
+    return document[start + len("<body>") : end].strip() + "\n"
 
 
 PDF_HELP = (
@@ -318,6 +389,4 @@ def pdf(plan: Plan, *, paper: str = "a4") -> bytes:
 
 def html_body(plan: Plan) -> str:
     """The document's body only, for notebooks that take an HTML fragment (eLabFTW's text)."""
-    document = html(plan)
-    start, end = document.find("<body>"), document.rfind("</body>")
-    return document[start + len("<body>") : end].strip() + "\n"
+    return _body(html(plan))

@@ -23,14 +23,19 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def print_plan(plan: Plan) -> None:
+def print_plan(plan: Plan, label: str = "") -> None:
     from nclplan.render import view
 
-    v = view(plan)
+    n = len(plan.stages) + 1
+    for i, stage in enumerate(plan.stages, start=1):
+        print_plan(stage, f"Stage {i} of {n}: ")
+    if plan.stages and not label:
+        label = f"Stage {n} of {n}: "
+    v = view(plan, label)
     c = _console()
     t = v["target"]
     head = [
-        f"[bold]{escape(v['title'])}[/bold]",
+        f"[bold]{escape(label + v['title'])}[/bold]",
         f"Target: {escape(t['name'])} — isolated as {escape(t['isolated_as'])}"
         + (f" ({escape(t['molar_mass'])})" if t["molar_mass"] else ""),
         f"Route: {v['route']['id']} · {escape(v['route']['family'])} · review §"
@@ -94,6 +99,12 @@ def print_plan(plan: Plan) -> None:
         "References",
         [f"[{r['key']}] {r['citation']}. https://doi.org/{r['doi']}" for r in v["references"]],
     )
+    if v["shopping"]:
+        _print_list(
+            c,
+            "Combined shopping list (all stages)",
+            [f"{r['name']} ({r['form']}): {r['total']}" for r in v["shopping"]],
+        )
     if v["alternatives"]:
         _print_list(
             c,

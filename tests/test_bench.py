@@ -58,3 +58,33 @@ def test_toabr_has_no_stock_solvent_so_it_is_only_warned(catalog: Catalog) -> No
     assert any(
         w.startswith("tetraoctylammonium bromide: ") and "balance" in w for w in new.warnings
     )
+
+
+def test_multi_stage_plan_chains_through_the_yield(catalog: Catalog) -> None:
+    import json
+
+    import jsonschema
+
+    from nclplan.export import dumps, plan_schema, plan_to_dict
+
+    routes = [r for r in catalog.route_list() if any(x.made_by for x in r.reagents)]
+    if not routes:
+        pytest.skip("no multi-stage route in the catalog")
+    for route in routes:
+        try:
+            plan = make_plan(catalog, route.id, scale="2x")
+        except Exception as exc:  # a precursor without a yield cannot be chained: say so
+            assert "precursor stage" in str(exc)
+            continue
+        assert plan.stages, route.id
+        line = next(x for x in plan.scaled.reagents if x.line.made_by)
+        stage = next(s for s in plan.stages if s.route.id == line.line.made_by)
+        # the precursor stage makes exactly the mass this stage consumes
+        assert stage.scaled.product_mass is not None
+        assert stage.scaled.product_mass.to("mg").magnitude == pytest.approx(
+            line.mass.to("mg").magnitude, rel=1e-3
+        )
+        data = json.loads(dumps(plan_to_dict(plan)))
+        jsonschema.validate(data, json.loads(plan_schema()))
+        assert [s["route"]["id"] for s in data["stages"]][-1] == line.line.made_by
+        assert data["shopping_list"]
