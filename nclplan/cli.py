@@ -60,6 +60,12 @@ class ListFormat(StrEnum):
     json = "json"
 
 
+class CatalogFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
 CatalogOpt = Annotated[
     list[Path] | None,
     typer.Option(
@@ -356,7 +362,7 @@ def list_(
     family: Annotated[
         str | None, typer.Option("--family", help="Only this route family (e.g. co-directed).")
     ] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    fmt: Annotated[CatalogFormat, typer.Option("--format", "-f")] = CatalogFormat.table,
     catalog: CatalogOpt = None,
 ) -> None:
     """List the routes of the catalog."""
@@ -365,10 +371,14 @@ def list_(
 
     cat = load_catalog(catalog or ())
     rows = route_rows(cat, metal=metal, family=family)
-    if fmt is ListFormat.json:
+    if fmt is CatalogFormat.json:
         from nclplan.export import dumps
 
         sys.stdout.write(dumps({"schema_version": "1", "routes": rows}))
+    elif fmt is CatalogFormat.md:
+        from nclplan.listing import markdown_table
+
+        sys.stdout.write(markdown_table(rows, cat))
     else:
         from nclplan.terminal import print_list
 

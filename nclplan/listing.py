@@ -42,3 +42,37 @@ def route_rows(
             }
         )
     return rows
+
+
+def markdown_table(rows: list[dict[str, Any]], cat: Catalog) -> str:
+    """The catalog as a Markdown table (docs/catalog.md is made with this)."""
+    lines = [
+        "| Route | Target | Family | Review § | References | Numbers read | Estimated |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        route = cat.routes[r["id"]]
+        refs = "; ".join(
+            f"{ref.citation} [doi:{ref.doi}](https://doi.org/{ref.doi})"
+            for ref in route.references
+            if ref.key != "gharib2021"
+        )
+        name = r["target"]["name"] + (" (default)" if r["default"] else "")
+        cells = [
+            f"`{r['id']}`",
+            name,
+            FAMILY_TITLES[r["family"]],
+            r["review_section"],
+            refs,
+            str(r["numbers"]["reported"]),
+            str(r["numbers"]["estimated"]),
+        ]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    total_r = sum(r["numbers"]["reported"] for r in rows)
+    total_e = sum(r["numbers"]["estimated"] for r in rows)
+    lines.append("")
+    lines.append(
+        f"{len(rows)} routes; {total_r} numbers read in a cited source, {total_e} "
+        "estimated (each estimate carries its reason in the route file)."
+    )
+    return "\n".join(lines) + "\n"

@@ -207,3 +207,12 @@ def test_cluster_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "closed shell" in out and "7392.9" in out
     code, _, err = run(["cluster", "Zz25(PET)18"], capsys)
     assert code == 2 and "Traceback" not in err
+
+
+def test_docs_catalog_is_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["list", "--format", "md"], capsys)
+    doc = Path(__file__).parent.parent / "docs" / "catalog.md"
+    assert code == 0
+    assert doc.read_text(encoding="utf-8").endswith(out), (
+        "docs/catalog.md is stale: nclplan list --format md and paste it in"
+    )
