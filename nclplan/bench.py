@@ -107,11 +107,11 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
         volume = _nice_volume(volume * 1.01)
     mass = per_ml_mg * volume
     medium = s.line.medium or s.reagent.stock_solvent or "the solvent"
-    fresh = " just before use" if s.reagent.stock_fresh else ""
+    fresh = " just before use" if s.reagent.stock_fresh and "before use" not in medium else ""
     text = (
-        f"Prepare the {label} stock{fresh}: dissolve {fmt(Q(mass, 'mg'))} {label} in "
-        f"{medium} and make up to {fmt(Q(volume, 'mL'))} "
-        f"({fmt_condition(s.concentration)}); you need {fmt(s.volume)}."
+        f"Prepare the {label} stock{fresh}: dissolve {fmt(Q(mass, 'mg'))} {label} and make up "
+        f"to {fmt(Q(volume, 'mL'))} with {medium} ({fmt_condition(s.concentration)}); you "
+        f"need {fmt(s.volume)}."
     )
     note = None
     if mass < MIN_STOCK_MG:

@@ -125,7 +125,7 @@ def test_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert not [
         r for r in defaults if r["id"] != "au25-pet-thf" and r["target"]["name"].startswith("Au25(")
     ]
-    code, out, _ = run(["list", "--metal", "Ag"], capsys)
+    code, out, _ = run(["list", "--metal", "Pt"], capsys)
     assert code == 0 and "no routes match" in out
     code, out, _ = run(["show", "au25-mba-co"], capsys)
     assert code == 0 and "p-MBA" in out and "10.1039/c8nr07197g" in out

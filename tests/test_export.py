@@ -28,6 +28,8 @@ TOP_KEYS = {
     "purification",
     "warnings",
     "provenance",
+    "stages",
+    "shopping_list",
 }
 REAGENT_KEYS = {
     "id",

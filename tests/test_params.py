@@ -22,8 +22,9 @@ def cat() -> Catalog:
 def test_inside_the_range_just_plans(cat: Catalog) -> None:
     plan = make_plan(cat, "ph-route", settings=["pH=11.2"])
     assert not [w for w in plan.warnings if "outside" in w]
-    assert "bring the pH to 11.2" in plan.steps[0].text
-    assert plan.steps[0].ph == 11.2
+    mix = next(s for s in plan.steps if s.action == "mix")
+    assert "bring the pH to 11.2" in mix.text
+    assert mix.ph == 11.2
     assert any("expect Au18-like clusters" in w for w in plan.warnings)
 
 
