@@ -121,6 +121,7 @@ def _single(plan: Plan) -> dict[str, Any]:
                 "volume": to_json(x.volume),
                 "concentration": to_json(x.concentration),
                 "hazards": [h.code for h in x.reagent.hazards],
+                "made_by": x.line.made_by,
                 **_prov(r, x.line),
             }
             for x in s.reagents

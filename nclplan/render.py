@@ -16,7 +16,7 @@ from nclplan import chemistry
 from nclplan.catalog import target_metal_atoms
 from nclplan.models import FAMILY_TITLES, Num, Route
 from nclplan.steps import step_conditions
-from nclplan.units import fmt, fmt_condition, fmt_number, fmt_stated
+from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
 
 if TYPE_CHECKING:
     import jinja2
@@ -242,11 +242,7 @@ def _shopping(plan: Plan) -> list[dict[str, str]]:
 
     rows = []
     for e in plan_to_dict(plan)["shopping_list"]:
-        total = [
-            f"{e[k]['value']:g} {e[k]['unit']}"
-            for k in ("mass", "volume", "amount")
-            if e[k] is not None
-        ]
+        total = [fmt(Q(e[k]["value"], e[k]["unit"])) for k in ("mass", "volume", "amount") if e[k]]
         if e["as_needed"] and not total:
             total = ["as needed"]
         conc = e["concentration"]
@@ -254,7 +250,8 @@ def _shopping(plan: Plan) -> list[dict[str, str]]:
             {
                 "name": e["name"],
                 "cas": e["cas"] or "",
-                "form": e["form"] + (f" ({conc['value']:g} {conc['unit']})" if conc else ""),
+                "form": e["form"]
+                + (f" ({fmt_condition(Q(conc['value'], conc['unit']))})" if conc else ""),
                 "total": ", ".join(total),
             }
         )
@@ -297,13 +294,16 @@ def markdown(plan: Plan) -> str:
     env = environment()
     env.filters["cell"] = _md_cell
     template = env.get_template("plan.md.j2")
+    if not plan.stages:
+        return template.render(**view(plan))
     n = len(plan.stages) + 1
-    parts = [
+    parts = [env.get_template("overview.md.j2").render(**view(plan))]
+    parts += [
         template.render(**view(stage, f"Stage {i} of {n}: "))
         for i, stage in enumerate(plan.stages, start=1)
     ]
-    label = f"Stage {n} of {n}: " if plan.stages else ""
-    return "\n---\n\n".join([template.render(**view(plan, label)), *parts])
+    parts.append(template.render(**view(plan, f"Stage {n} of {n}: ")))
+    return "\n---\n\n".join(parts)
 
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}

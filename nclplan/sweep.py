@@ -75,6 +75,8 @@ def combine(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     totals: dict[tuple[str, str, str], dict[str, Any]] = {}
     for plan in plans:
         for r in plan["reagents"]:
+            if r.get("made_by"):  # an intermediate made by an earlier stage is not bought
+                continue
             conc = r["concentration"]
             key = (
                 r["formula"] or r["name"],

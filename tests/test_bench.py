@@ -88,3 +88,5 @@ def test_multi_stage_plan_chains_through_the_yield(catalog: Catalog) -> None:
         jsonschema.validate(data, json.loads(plan_schema()))
         assert [s["route"]["id"] for s in data["stages"]][-1] == line.line.made_by
         assert data["shopping_list"]
+        intermediate = next(r for r in data["reagents"] if r["made_by"])
+        assert intermediate["name"] not in [r["name"] for r in data["shopping_list"]]

@@ -48,6 +48,7 @@ REAGENT_KEYS = {
     "volume",
     "concentration",
     "hazards",
+    "made_by",
     "source",
     "estimate",
 }
