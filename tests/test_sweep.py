@@ -5,21 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from nclplan.cli import main
 from nclplan.errors import UsageError
 from nclplan.sweep import grid, parse_vary
 
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(args)
-    out, err = capsys.readouterr()
-    code = info.value.code
-    return (code if isinstance(code, int) else 0), out, err
+Runner = Callable[[list[str]], tuple[int, str, str]]  # the run_cli fixture (conftest.py)
 
 
 def test_ranges_include_the_stop_and_avoid_float_noise() -> None:
@@ -46,8 +40,8 @@ def test_bad_vary(bad: str) -> None:
         grid([bad])
 
 
-def test_jsonl_plans_and_combined_list(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["sweep", "au25-mba-co", "--vary", "thiol_ratio=2,4"], capsys)
+def test_jsonl_plans_and_combined_list(run_cli: Runner) -> None:
+    code, out, _ = run_cli(["sweep", "au25-mba-co", "--vary", "thiol_ratio=2,4"])
     lines = [json.loads(x) for x in out.splitlines()]
     assert code == 0 and [x["kind"] for x in lines] == ["plan", "plan", "combined_reagents"]
     thiols = [next(r for r in x["plan"]["reagents"] if r["id"] == "thiol") for x in lines[:2]]
@@ -58,10 +52,10 @@ def test_jsonl_plans_and_combined_list(capsys: pytest.CaptureFixture[str]) -> No
     )
 
 
-def test_folder_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_folder_output(tmp_path: Path, run_cli: Runner) -> None:
     out = tmp_path / "study"
-    code, _, _ = run(
-        ["sweep", "Au25", "--vary", "aging_time=2,4,6", "--scale", "20mg", "-o", str(out)], capsys
+    code, _, _ = run_cli(
+        ["sweep", "Au25", "--vary", "aging_time=2,4,6", "--scale", "20mg", "-o", str(out)]
     )
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
@@ -74,14 +68,14 @@ def test_folder_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     rows = list(csv.DictReader(io.StringIO((out / "design.csv").read_text())))
     assert [r["aging_time"] for r in rows] == ["2", "4", "6"]
     assert "(2 h" in (out / "point-1.md").read_text()
-    code, _, err = run(["sweep", "Au25", "--vary", "aging_time=2", "-o", str(out)], capsys)
+    code, _, err = run_cli(["sweep", "Au25", "--vary", "aging_time=2", "-o", str(out)])
     assert code == 1 and "--force" in err
     assert len(list(out.iterdir())) == 5
     assert sorted(p.name for p in tmp_path.iterdir()) == ["study"]
 
 
 def test_sweep_of_an_undeclared_parameter_is_a_usage_error(
-    capsys: pytest.CaptureFixture[str],
+    run_cli: Runner,
 ) -> None:
-    code, out, err = run(["sweep", "Au25", "--vary", "colour=1,2"], capsys)
+    code, out, err = run_cli(["sweep", "Au25", "--vary", "colour=1,2"])
     assert code == 2 and out == "" and "no parameter 'colour'" in err
