@@ -34,6 +34,9 @@ class Catalog:
     blocks: dict[str, WorkupBlock] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # route id -> file
     errors: list[str] = field(default_factory=list)
+    # Content digests (of the parsed YAML, so reformatting a file does not change them), for
+    # plan ids that change exactly when the data a plan is made from changes.
+    digests: dict[str, str] = field(default_factory=dict)  # "route:ID" / "reagent:ID" -> hex
 
     def route_list(self) -> list[Route]:
         return [self.routes[k] for k in sorted(self.routes)]
@@ -143,8 +146,21 @@ def _validation_messages(path: Path, exc: Any, lines: dict[tuple[Any, ...], int]
 # ---- loading ---------------------------------------------------------------------------------
 
 
+def digest(data: Any) -> str:
+    import hashlib
+    import json
+
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def load_route(path: Path) -> tuple[Route, dict[tuple[Any, ...], int]]:
     """One route file, validated; raises CatalogError with every problem found in it."""
+    route, lines, _ = _load_route(path)
+    return route, lines
+
+
+def _load_route(path: Path) -> tuple[Route, dict[tuple[Any, ...], int], str]:
     from pydantic import ValidationError
 
     data, lines = _read_yaml(path)
@@ -159,18 +175,18 @@ def load_route(path: Path) -> tuple[Route, dict[tuple[Any, ...], int]]:
             f"{path}:{lines.get(('id',), 1)}: id: {route.id!r} must equal the "
             f"file name {path.stem!r}"
         )
-    return route, lines
+    return route, lines, digest(data)
 
 
 def load_library(path: Path) -> dict[str, Reagent]:
-    return _load_mapping(path, "reagents", Reagent)
+    return _load_mapping(path, "reagents", Reagent)[0]
 
 
 def load_blocks(path: Path) -> dict[str, WorkupBlock]:
-    return _load_mapping(path, "purification", WorkupBlock)
+    return _load_mapping(path, "purification", WorkupBlock)[0]
 
 
-def _load_mapping(path: Path, top: str, model: Any) -> dict[str, Any]:
+def _load_mapping(path: Path, top: str, model: Any) -> tuple[dict[str, Any], dict[str, str]]:
     """A library file: ``top:`` maps ids to entries validated as ``model``."""
     from pydantic import ValidationError
 
@@ -178,8 +194,10 @@ def _load_mapping(path: Path, top: str, model: Any) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get(top), dict) or len(data) != 1:
         raise CatalogError(f"{path}:1: this library file holds one mapping '{top}:' of ids")
     out: dict[str, Any] = {}
+    digests: dict[str, str] = {}
     errors: list[str] = []
     for key, entry in data[top].items():
+        digests[str(key)] = digest(entry)
         if not isinstance(key, str) or not re.match(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", key):
             errors.append(f"{path}:{_line_for((top, key), lines)}: {top}.{key}: not a valid id")
             continue
@@ -194,7 +212,7 @@ def _load_mapping(path: Path, top: str, model: Any) -> dict[str, Any]:
                 )
     if errors:
         raise CatalogError("\n".join(errors))
-    return out
+    return out, digests
 
 
 def shipped_dir() -> Path:
@@ -218,15 +236,105 @@ def _yaml_files(target: Path) -> Iterator[Path]:
         yield target
 
 
+CACHE_ENV = "NCLPLAN_CACHE"  # "0" or "off" disables the parsed-catalog cache
+CACHE_DIR_ENV = "NCLPLAN_CACHE_DIR"
+
+
 def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalog:
     """Load every route and reagent library on the search path.
 
-    With ``collect`` the problems are gathered in ``Catalog.errors`` (for ``nclplan check``);
-    otherwise the first broken file raises CatalogError.
+    With ``collect`` the problems are gathered in ``Catalog.errors`` (for ``nclplan check``,
+    which always parses afresh); otherwise the first broken file raises CatalogError, and a
+    valid catalog is kept in a cache that any change to a catalog file invalidates.
     """
+    dirs = search_path(extra)
+    if collect:
+        return _load_catalog(dirs, collect=True)
+    key = _cache_key(dirs)
+    if key is not None:
+        cached = _cache_read(key)
+        if cached is not None:
+            return cached
+    cat = _load_catalog(dirs, collect=False)
+    if key is not None:
+        _cache_write(key, cat)
+    return cat
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get(CACHE_ENV, "").lower() in ("0", "off", "no", "false"):
+        return None
+    if os.environ.get(CACHE_DIR_ENV):
+        return Path(os.environ[CACHE_DIR_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "nclplan"
+
+
+def _cache_key(dirs: list[Path]) -> str | None:
+    """A key that changes with nclplan itself and with any catalog file (name, size, mtime)."""
+    import hashlib
+    import sys
+
+    if _cache_dir() is None:
+        return None
+    from nclplan import __version__, models
+
+    parts = [
+        __version__,
+        sys.version,
+        str(Path(__file__).stat().st_mtime_ns),
+        str(Path(models.__file__).stat().st_mtime_ns),
+    ]
+    try:
+        for d in dirs:
+            parts.append(f"dir:{d.resolve() if d.exists() else d}")
+            for f in _yaml_files(d) if d.exists() else ():
+                st = f.stat()
+                parts.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
+    except OSError:
+        return None
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def _cache_read(key: str) -> Catalog | None:
+    import pickle
+
+    directory = _cache_dir()
+    path = None if directory is None else directory / f"catalog-{key}.pickle"
+    try:
+        if path is None or not path.is_file():
+            return None
+        with path.open("rb") as fh:
+            cat = pickle.load(fh)  # the user's own cache, written by nclplan
+        return cat if isinstance(cat, Catalog) else None
+    except Exception:  # a stale or damaged cache is only a slower start
+        return None
+
+
+def _cache_write(key: str, cat: Catalog) -> None:
+    import pickle
+    import tempfile
+
+    directory = _cache_dir()
+    if directory is None:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".catalog-", dir=directory)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(cat, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, directory / f"catalog-{key}.pickle")
+        for old in directory.glob("catalog-*.pickle"):
+            if old.name != f"catalog-{key}.pickle":
+                old.unlink(missing_ok=True)
+    except Exception:  # no cache is fine: never fail a plan for it
+        return
+
+
+def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
     cat = Catalog()
     route_files: list[Path] = []
-    for d in search_path(extra):
+    for d in dirs:
         if not d.exists():
             msg = f"{d}: catalog folder does not exist"
             if not collect:
@@ -236,8 +344,10 @@ def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalo
         for f in _yaml_files(d):
             if f.name.startswith(LIBRARY_PREFIX) or f.name == BLOCKS_FILE:
                 try:
-                    entries: dict[str, Any] = (
-                        load_blocks(f) if f.name == BLOCKS_FILE else load_library(f)
+                    entries, digests = (
+                        _load_mapping(f, "purification", WorkupBlock)
+                        if f.name == BLOCKS_FILE
+                        else _load_mapping(f, "reagents", Reagent)
                     )
                 except CatalogError as exc:
                     if not collect:
@@ -246,6 +356,8 @@ def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalo
                     continue
                 into: dict[str, Any] = cat.blocks if f.name == BLOCKS_FILE else cat.reagents
                 for key, entry in entries.items():
+                    if f.name != BLOCKS_FILE:
+                        cat.digests[f"reagent:{key}"] = digests[key]
                     if key in into and into[key] != entry:
                         msg = f"{f}: {key!r} is already defined differently in another library"
                         if not collect:
@@ -256,7 +368,7 @@ def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalo
                 route_files.append(f)
     for f in route_files:
         try:
-            route, lines = load_route(f)
+            route, lines, route_digest = _load_route(f)
             if route.id in cat.routes:
                 raise CatalogError(
                     f"{f}:1: id: {route.id!r} is also defined in {cat.files[route.id]}"
@@ -269,6 +381,7 @@ def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalo
             continue
         cat.routes[route.id] = route
         cat.files[route.id] = str(f)
+        cat.digests[f"route:{route.id}"] = route_digest
     for problem in _link_problems(cat):
         if not collect:
             raise CatalogError(problem)

@@ -51,7 +51,9 @@ FAMILY_TITLES: dict[str, str] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
+    )
 
 
 class Provenance(_Strict):
@@ -374,7 +376,7 @@ class Route(_Strict):
     scale_notes: list[str] = []
     notes: list[str] = []
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     @model_validator(mode="after")
     def _check(self) -> Route:

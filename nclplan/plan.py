@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from nclplan.bench import practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, UsageError
-from nclplan.models import Reagent, Route
+from nclplan.models import Route
 from nclplan.params import apply_settings, parse_settings
 from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
 from nclplan.steps import PlanStep, build_steps
@@ -57,8 +57,8 @@ class Plan:
 
 
 def plan_id(
+    cat: Catalog,
     route: Route,
-    reagents: dict[str, Reagent],
     scale: str,
     yield_text: str | None,
     settings: tuple[tuple[str, str], ...] = (),
@@ -67,10 +67,8 @@ def plan_id(
     used = sorted({line.reagent for line in route.reagents})
     blob = json.dumps(
         {
-            "route": route.model_dump(mode="json", by_alias=True, exclude_defaults=True),
-            "reagents": {
-                k: reagents[k].model_dump(mode="json", exclude_defaults=True) for k in used
-            },
+            "route": [route.id, cat.digests.get(f"route:{route.id}", "")],
+            "reagents": {k: cat.digests.get(f"reagent:{k}", "") for k in used},
             "scale": scale.strip(),
             "yield": None if yield_text is None else yield_text.strip(),
             **({"settings": [list(x) for x in settings]} if settings else {}),
@@ -129,7 +127,7 @@ def make_plan(
         parts.append(f"{b.title}: {b.how} Removes {', '.join(b.removes)}. Check: {b.check}")
     stages = _precursor_stages(cat, scaled, depth)
     return Plan(
-        plan_id=plan_id(published_route, cat.reagents, scale, yield_text, applied.settings),
+        plan_id=plan_id(cat, published_route, scale, yield_text, applied.settings),
         scaled=scaled,
         steps=steps,
         alternatives=alternatives,

@@ -18,10 +18,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_catalog_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A user's NCLPLAN_PATH must not change what the tests see."""
+def _isolated_catalog_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A user's NCLPLAN_PATH or cache must not change what the tests see or write."""
     monkeypatch.delenv("NCLPLAN_PATH", raising=False)
     monkeypatch.delenv("NCLPLAN_DEBUG", raising=False)
+    monkeypatch.delenv("NCLPLAN_CACHE", raising=False)
+    monkeypatch.setenv("NCLPLAN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 @pytest.fixture(scope="session")

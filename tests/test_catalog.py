@@ -180,3 +180,37 @@ def test_purification_blocks_reach_the_plan(catalog) -> None:  # type: ignore[no
         "size-exclusion",
         "tlc",
     }
+
+
+def test_catalog_cache_follows_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.setenv("NCLPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    user = tmp_path / "routes"
+    user.mkdir()
+    text = (DATA / "good" / "my-au25.yaml").read_text()
+    (user / "my-au25.yaml").write_text(text)
+    first = load_catalog([user])
+    assert list((tmp_path / "cache").glob("catalog-*.pickle"))
+    again = load_catalog([user])  # from the cache
+    assert again.routes["my-au25"] == first.routes["my-au25"]
+    assert again.digests == first.digests
+    (user / "my-au25.yaml").write_text(text.replace("My Au25(PET)18 variant", "Renamed"))
+    os.utime(user / "my-au25.yaml", ns=(1, 1))  # even with an old mtime the size changed
+    assert load_catalog([user]).routes["my-au25"].title == "Renamed"
+    # a damaged cache is ignored, and a broken file is never hidden by the cache
+    for f in (tmp_path / "cache").glob("catalog-*.pickle"):
+        f.write_bytes(b"not a pickle")
+    assert load_catalog([user]).routes["my-au25"].title == "Renamed"
+    (user / "my-au25.yaml").write_text("id: [")
+    with pytest.raises(CatalogError):
+        load_catalog([user])
+
+
+def test_cache_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NCLPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NCLPLAN_CACHE", "0")
+    load_catalog()
+    assert not (tmp_path / "cache").exists()
