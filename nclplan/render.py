@@ -243,7 +243,7 @@ def _shopping(plan: Plan) -> list[dict[str, str]]:
     rows = []
     for e in plan_to_dict(plan)["shopping_list"]:
         total = [fmt(Q(e[k]["value"], e[k]["unit"])) for k in ("mass", "volume", "amount") if e[k]]
-        if e["as_needed"] and not total:
+        if not total:  # wash solvents, gases: no amount to add up
             total = ["as needed"]
         conc = e["concentration"]
         rows.append(
