@@ -9,6 +9,7 @@ in timed tests: the numbers depend on the machine.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import subprocess
@@ -25,6 +26,25 @@ def median_seconds(cmd: list[str], runs: int) -> float:
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def generated_routes(count: int) -> Path:
+    """``count`` valid route files made from the shipped ones under new ids."""
+    from importlib import resources
+
+    shipped = Path(str(resources.files("nclplan.protocols")))
+    sources = sorted(
+        p for p in shipped.glob("*.yaml") if not p.name.startswith(("reagents", "purification"))
+    )
+    folder = Path(tempfile.mkdtemp()) / "routes"
+    folder.mkdir()
+    for i in range(count):
+        src = sources[i % len(sources)]
+        new = f"gen{i:04d}-{src.stem}"
+        text = re.sub(r"^id: .*$", f"id: {new}", src.read_text(), count=1, flags=re.M)
+        text = re.sub(r"^default: true$", "default: false", text, flags=re.M)
+        (folder / f"{new}.yaml").write_text(text)
+    return folder
 
 
 def main() -> None:
@@ -54,15 +74,40 @@ def main() -> None:
             "--format",
             "md",
         ],
-        "route Au25 --scale 50mg -o plan.pdf --force": [exe, "route", "Au25", "--scale", "50mg",
-                                                        "-o", pdf, "--force"],
+        "route Au25 --scale 50mg -o plan.pdf --force": [
+            exe,
+            "route",
+            "Au25",
+            "--scale",
+            "50mg",
+            "-o",
+            pdf,
+            "--force",
+        ],
         "check (shipped catalog)": [exe, "check"],
+        "check (shipped + 1,000 generated routes)": [exe, "check", str(generated_routes(1000))],
     }
     base = None
     for name, cmd in cases.items():
         t = median_seconds(cmd, args.runs)
         base = base or t
         print(f"{name:45s} {t * 1000:7.1f} ms  {t / base:5.1f}x")
+    sweep_rate()
+
+
+def sweep_rate() -> None:
+    """Plans per second of an in-process sweep (the catalog loaded once)."""
+    from nclplan.catalog import load_catalog
+    from nclplan.plan import make_plan
+    from nclplan.sweep import grid
+
+    cat = load_catalog()
+    points = grid(["pH=9:12:0.01"])
+    start = time.perf_counter()
+    for point in points:
+        make_plan(cat, "au25-mba-co", settings=point)
+    rate = len(points) / (time.perf_counter() - start)
+    print(f"{'sweep, in-process (au25-mba-co, 301 points)':45s} {rate:7.0f} plans/s")
 
 
 if __name__ == "__main__":

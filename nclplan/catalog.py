@@ -59,25 +59,20 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read ({exc.strerror})") from exc
 
-    # libyaml's composer when present (about 10x faster); plain PyYAML otherwise. Either way
-    # only safe tags are constructed.
+    # libyaml's composer when present (about 10x faster); plain PyYAML otherwise. The data is
+    # built from the node tree here, in the same pass that records line numbers, so only
+    # plain YAML (strings, numbers, booleans, null, lists, mappings) can ever be constructed.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise CatalogError(f"{path}:1: empty file")
         lines: dict[tuple[Any, ...], int] = {}
-        _walk(node, (), lines, path, set())
-        data = yaml.constructor.SafeConstructor().construct_document(node)
+        data = _build(node, (), lines, path, set(), yaml.constructor.SafeConstructor())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        problem = exc.problem or "invalid YAML"
-        if "constructor for the tag" in problem:
-            quoted = re.findall(r"'([^']*)'", problem)
-            tag = (quoted[-1] if quoted else "?").replace("tag:yaml.org,2002:", "!!")
-            problem = f"unsafe or unknown YAML tag {tag}; protocol files hold plain data only"
-        raise CatalogError(f"{path}:{line}: {problem}") from exc
+        raise CatalogError(f"{path}:{line}: {exc.problem or 'invalid YAML'}") from exc
     except yaml.YAMLError as exc:
         raise CatalogError(f"{path}: invalid YAML ({exc})") from exc
     finally:
@@ -85,35 +80,58 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     return data, lines
 
 
-def _walk(
+_YAML = "tag:yaml.org,2002:"
+_PLAIN_SCALARS = {f"{_YAML}{t}" for t in ("null", "bool", "int", "float")}
+
+
+def _build(
     node: Any,
     at: tuple[Any, ...],
     lines: dict[tuple[Any, ...], int],
     path: Path,
     seen_nodes: set[int],
-) -> None:
-    """Record the line of every field; refuse aliases (a node reached twice) and duplicate keys."""
+    constructor: Any,
+) -> Any:
+    """The Python value of ``node``, recording the line of every field on the way.
+
+    Refuses aliases (a node reached twice), duplicate keys and any tag but plain data.
+    """
     import yaml
 
-    if isinstance(node, yaml.CollectionNode | yaml.ScalarNode) and id(node) in seen_nodes:
+    line = node.start_mark.line + 1
+    if id(node) in seen_nodes:
         raise CatalogError(
-            f"{path}:{node.start_mark.line + 1}: YAML anchors and aliases are not "
-            "allowed in protocol files"
+            f"{path}:{line}: YAML anchors and aliases are not allowed in protocol files"
         )
     seen_nodes.add(id(node))
-    lines[at] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
+    lines[at] = line
+    tag = node.tag or ""
+    if isinstance(node, yaml.MappingNode) and tag == f"{_YAML}map":
+        out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise CatalogError(
+                    f"{path}:{key_node.start_mark.line + 1}: a key must be a plain word"
+                )
+            key = _build(key_node, (*at, "__key__"), {}, path, seen_nodes, constructor)
+            if key in out:
                 raise CatalogError(f"{path}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
-            seen.add(key)
-            _walk(value_node, (*at, key), lines, path, seen_nodes)
+            out[key] = _build(value_node, (*at, key), lines, path, seen_nodes, constructor)
             lines[(*at, key)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, (*at, i), lines, path, seen_nodes)
+        return out
+    if isinstance(node, yaml.SequenceNode) and tag == f"{_YAML}seq":
+        return [
+            _build(item, (*at, i), lines, path, seen_nodes, constructor)
+            for i, item in enumerate(node.value)
+        ]
+    if isinstance(node, yaml.ScalarNode) and tag == f"{_YAML}str":
+        return node.value
+    if isinstance(node, yaml.ScalarNode) and tag in _PLAIN_SCALARS:
+        return constructor.construct_object(node)
+    shown = tag.replace(_YAML, "!!")
+    raise CatalogError(
+        f"{path}:{line}: unsafe or unknown YAML tag {shown}; protocol files hold plain data only"
+    )
 
 
 def _line_for(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int:

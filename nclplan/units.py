@@ -47,6 +47,16 @@ def ureg() -> pint.UnitRegistry[Any]:
     return reg
 
 
+@lru_cache(maxsize=1024)
+def is_unit(text: str) -> bool:
+    """Whether the registry knows ``text`` as a unit (cached: a catalog repeats a few units)."""
+    try:
+        ureg().Unit(text)
+    except Exception:  # pint raises several unrelated types for bad unit text
+        return False
+    return True
+
+
 def Q(value: Any, unit: str | None = None) -> pint.Quantity[Any]:
     """A quantity in the program's registry: ``Q("10 mM")`` or ``Q(10, "mM")``."""
     reg = ureg()
