@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from nclplan.units import Q, fmt, fmt_condition
+from nclplan.units import Q, U, fmt, fmt_condition
 
 if TYPE_CHECKING:
     from nclplan.scale import ScaledReagent, ScaledRoute
@@ -71,7 +71,7 @@ def practical(scaled: ScaledRoute) -> tuple[ScaledRoute, list[Prep]]:
             line.form == "solid"
             and s.mass is not None
             and s.reagent.stock_solvent
-            and s.mass.to("mg").magnitude < MIN_WEIGH_MG
+            and s.mass.to(U("mg")).magnitude < MIN_WEIGH_MG
         ):
             new, prep, note = _aliquot_for_solid(s)
             preps.append(prep)
@@ -96,10 +96,10 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
     """How to make up the stock a solution line doses from."""
     assert s.volume is not None and s.concentration is not None
     label = s.reagent.label
-    need = float(s.volume.to("mL").magnitude)
+    need = float(s.volume.to(U("mL")).magnitude)
     per_ml_mg = None
     if s.mass is not None and need > 0:
-        per_ml_mg = float(s.mass.to("mg").magnitude) / need  # weighed form, purity included
+        per_ml_mg = float(s.mass.to(U("mg")).magnitude) / need  # weighed form, purity included
     if per_ml_mg is None:
         return None, None
     volume = _nice_volume(need * 1.1)
@@ -126,7 +126,7 @@ def _aliquot_for_solid(s: ScaledReagent) -> tuple[ScaledReagent, Prep, str]:
     """A solid too small to weigh, dosed as an aliquot of a stock of a weighable mass."""
     assert s.mass is not None
     label = s.reagent.label
-    need_mg = float(s.mass.to("mg").magnitude)
+    need_mg = float(s.mass.to(U("mg")).magnitude)
     stock_mg = MIN_STOCK_MG
     volume = 1.0
     for v in FLASKS_ML:
@@ -160,7 +160,7 @@ def _vessel(reagents: list[ScaledReagent]) -> str | None:
     total = 0.0
     for s in reagents:
         if s.line.stage == "synthesis" and s.volume is not None and s.line.form != "gas":
-            total += float(s.volume.to("mL").magnitude)
+            total += float(s.volume.to(U("mL")).magnitude)
     if total <= 0:
         return None
     for size in ROUND_BOTTOM_ML:

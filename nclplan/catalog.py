@@ -499,6 +499,7 @@ def _cross_check(route: Route, cat: Catalog, path: Path, lines: dict[tuple[Any, 
 def _ratio_problems(route: Route, cat: Catalog, path: Path) -> list[str]:
     """A ratio parameter must state the equivalents the published amounts really give."""
     from nclplan.scale import metal_atoms_per_unit, published_amounts
+    from nclplan.units import U
 
     out = []
     for c in route.conditions:
@@ -511,7 +512,7 @@ def _ratio_problems(route: Route, cat: Catalog, path: Path) -> list[str]:
             out.append(f"{path}: conditions: {c.name} controls {line.id}, whose moles are unknown")
             continue
         per_unit = metal_atoms_per_unit(route, cat.reagents[route.metal_line.reagent])
-        eq = float((mine.amount / (metal.amount * per_unit)).to("").magnitude)
+        eq = float((mine.amount / (metal.amount * per_unit)).to(U("")).magnitude)
         if abs(eq - c.value.value) > 0.03 * c.value.value:
             out.append(
                 f"{path}: conditions: {c.name} is {c.value.value:g} but the published "

@@ -178,6 +178,7 @@ def parse_charge(text: str) -> tuple[str, int]:
     return body.strip("[] "), value if sign == "+" else -value
 
 
+@lru_cache(maxsize=1024)
 def parse_cluster(text: str) -> Cluster:
     """Read ``Au25(PET)18``, ``[Au25(SC2H4Ph)18]-`` or ``Ag29(BDT)12(TPP)4 3-``."""
     body, charge = parse_charge(text)

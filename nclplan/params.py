@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from nclplan.errors import UsageError
 from nclplan.models import Condition, Num, Reagent, ReagentLine, Route, Step
-from nclplan.units import Q, fmt_stated, parse_quantity
+from nclplan.units import Q, U, fmt_stated, parse_quantity
 
 _SETTING = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.+?)\s*$")
 # Names chemists type for the usual parameters.
@@ -72,7 +72,7 @@ def _value(cond: Condition, text: str) -> float:
         raise UsageError(f"{what}: a pH lies between 0 and 14")
     if cond.controls is not None and value <= 0:
         raise UsageError(f"{what}: a ratio must be positive")
-    if unit and Q(value, unit).check("[temperature]") and Q(value, unit).to("K").magnitude <= 0:
+    if unit and Q(value, unit).check("[temperature]") and Q(value, unit).to(U("K")).magnitude <= 0:
         raise UsageError(f"{what}: below absolute zero")
     if unit and Q(value, unit).check("[time]") and value <= 0:
         raise UsageError(f"{what}: a time must be positive")
@@ -157,13 +157,13 @@ def _set_ratio(
     metal = route.metal_line
     metal_pub = published_amounts(metal, reagents[metal.reagent])
     assert metal_pub.amount is not None
-    metal_mmol = float(metal_pub.amount.to("mmol").magnitude) * metal_atoms_per_unit(
+    metal_mmol = float(metal_pub.amount.to(U("mmol")).magnitude) * metal_atoms_per_unit(
         route, reagents[metal.reagent]
     )
     mine = published_amounts(line, reagent)
     if mine.amount is None:
         raise UsageError(f"{line.id}: its amount in moles is unknown, so a ratio cannot be set")
-    factor = ratio * metal_mmol / float(mine.amount.to("mmol").magnitude)
+    factor = ratio * metal_mmol / float(mine.amount.to(U("mmol")).magnitude)
     update: dict[str, object] = {"estimate": reason}
     for key in ("mass", "amount", "volume"):
         n = getattr(line, key)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from nclplan import chemistry
 from nclplan.errors import ScaleError
 from nclplan.models import Num, Reagent, ReagentLine, Route
-from nclplan.units import Q, fmt, parse_quantity
+from nclplan.units import Q, U, fmt, parse_quantity
 
 if TYPE_CHECKING:
     import pint
@@ -121,7 +121,7 @@ def reagent_molar_mass(reagent: Reagent) -> pint.Quantity[Any] | None:
     if reagent.formula:
         return Q(chemistry.molar_mass(chemistry.normalize_hydrate(reagent.formula)), "g/mol")
     if reagent.molar_mass is not None:
-        return Q(reagent.molar_mass.value, reagent.molar_mass.unit).to("g/mol")
+        return Q(reagent.molar_mass.value, reagent.molar_mass.unit).to(U("g/mol"))
     return None
 
 
@@ -132,7 +132,7 @@ def _q(n: Num | None) -> pint.Quantity[Any] | None:
 def _fraction(n: Num | None) -> float:
     if n is None:
         return 1.0
-    return float(Q(n.value, n.unit).to("").magnitude)
+    return float(Q(n.value, n.unit).to(U("")).magnitude)
 
 
 def published_amounts(line: ReagentLine, reagent: Reagent) -> ScaledReagent:
@@ -147,11 +147,11 @@ def published_amounts(line: ReagentLine, reagent: Reagent) -> ScaledReagent:
         volume, conc = _q(line.volume), _q(line.concentration)
         assert volume is not None and conc is not None
         if conc.check("[substance] / [length] ** 3"):
-            amount = (volume * conc).to("mmol")
-            mass = (amount * mm / purity).to("mg") if mm is not None else None
+            amount = (volume * conc).to(U("mmol"))
+            mass = (amount * mm / purity).to(U("mg")) if mm is not None else None
         else:  # a mass concentration, e.g. a protein in mg/mL
-            mass = (volume * conc).to("mg")
-            amount = (mass * purity / mm).to("mmol") if mm is not None else None
+            mass = (volume * conc).to(U("mg"))
+            amount = (mass * purity / mm).to(U("mmol")) if mm is not None else None
     else:
         if line.mass is not None:
             mass = _q(line.mass)
@@ -169,9 +169,9 @@ def published_amounts(line: ReagentLine, reagent: Reagent) -> ScaledReagent:
         line=line,
         reagent=reagent,
         molar_mass=mm,
-        amount=None if amount is None else amount.to("mmol"),
-        mass=None if mass is None else mass.to("mg"),
-        volume=None if volume is None else volume.to("mL"),
+        amount=None if amount is None else amount.to(U("mmol")),
+        mass=None if mass is None else mass.to(U("mg")),
+        volume=None if volume is None else volume.to(U("mL")),
         concentration=conc,
         equivalents=None,
         source=line.source,
@@ -240,7 +240,7 @@ def scale_route(
         factor = request.factor
     elif request.basis == "metal_amount":
         assert request.quantity is not None
-        factor = float((request.quantity / metal_ref).to("").magnitude)
+        factor = float((request.quantity / metal_ref).to(U("")).magnitude)
     else:
         assert request.quantity is not None
         if mm_product is None:
@@ -258,7 +258,7 @@ def scale_route(
             )
         product_mol = request.quantity / mm_product
         metal_needed = product_mol * atoms / expected.value
-        factor = float((metal_needed / metal_ref).to("").magnitude)
+        factor = float((metal_needed / metal_ref).to(U("")).magnitude)
 
     if not math.isfinite(factor) or factor <= 0:
         raise ScaleError(f"--scale {request.text!r}: gives no usable scale factor")
@@ -282,7 +282,7 @@ def scale_route(
         eq = None
         # Equivalents say something about reagents, not about the solvent a flask is filled with.
         if p.amount is not None and p.line.role not in ("solvent", "antisolvent"):
-            eq = float((p.amount / metal_ref).to("").magnitude)
+            eq = float((p.amount / metal_ref).to(U("")).magnitude)
         s = ScaledReagent(
             line=p.line,
             reagent=p.reagent,
@@ -300,13 +300,13 @@ def scale_route(
 
     product_mass = product_amount = None
     if mm_product is not None and expected is not None:
-        product_amount = (metal_ref * factor * expected.value / atoms).to("mmol")
-        product_mass = (product_amount * mm_product).to("mg")
+        product_amount = (metal_ref * factor * expected.value / atoms).to(U("mmol"))
+        product_mass = (product_amount * mm_product).to(U("mg"))
     return ScaledRoute(
         route=route,
         request=request,
         factor=factor,
-        metal_amount=(metal_ref * factor).to("mmol"),
+        metal_amount=(metal_ref * factor).to(U("mmol")),
         product_molar_mass=mm_product,
         product_mass=product_mass,
         product_amount=product_amount,
@@ -322,13 +322,13 @@ def _measurability(s: ScaledReagent) -> list[str]:
     if (
         s.line.form == "solid"
         and s.mass is not None
-        and s.mass.to("mg").magnitude < MIN_WEIGHABLE_MG
+        and s.mass.to(U("mg")).magnitude < MIN_WEIGHABLE_MG
     ):
         out.append(
             f"{name}: {fmt(s.mass)} is below what a 0.1 mg balance weighs to ±2%; weigh "
             "more and use an aliquot of a solution where the reagent allows it."
         )
-    if s.volume is not None and s.volume.to("mL").magnitude < MIN_PIPETTE_ML:
+    if s.volume is not None and s.volume.to(U("mL")).magnitude < MIN_PIPETTE_ML:
         out.append(
             f"{name}: {fmt(s.volume)} is below what a pipette delivers reliably; dilute "
             "a stock and take a larger volume."

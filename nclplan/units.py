@@ -62,7 +62,13 @@ def Q(value: Any, unit: str | None = None) -> pint.Quantity[Any]:
     reg = ureg()
     if unit is None:
         return reg.Quantity(value)
-    return reg.Quantity(value, unit)
+    return reg.Quantity(value, U(unit))
+
+
+@lru_cache(maxsize=256)
+def U(text: str) -> pint.Unit:
+    """A unit of the registry, parsed once per spelling (pint re-parses strings every time)."""
+    return ureg().Unit(text)
 
 
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
@@ -111,8 +117,13 @@ def parse_quantity(text: str, *, what: str) -> pint.Quantity[Any]:
 
 def dim_key(q: pint.Quantity[Any]) -> str:
     """The dimensionality of a quantity as a key of CANONICAL."""
-    d = str(q.dimensionality)
-    return d
+    return _dim_of(q.units)
+
+
+@lru_cache(maxsize=256)
+def _dim_of(units: pint.Unit) -> str:
+    # Formatting a dimensionality is slow in pint; a plan asks it for the same few units.
+    return str(ureg().get_dimensionality(units))
 
 
 def canonical_unit(q: pint.Quantity[Any]) -> str:
@@ -142,7 +153,7 @@ def to_json(q: pint.Quantity[Any] | None) -> dict[str, Any] | None:
     if q is None:
         return None
     unit = canonical_unit(q)
-    value = float(q.to(unit).magnitude) if unit else float(q.to("").magnitude)
+    value = float(q.to(U(unit)).magnitude) if unit else float(q.to(U("")).magnitude)
     return {"value": round_sig(value, JSON_SIG), "unit": unit}
 
 
@@ -188,16 +199,16 @@ def fmt(q: pint.Quantity[Any] | None, sig: int = DISPLAY_SIG, *, trailing: bool 
         return "–"
     key = dim_key(q)
     if key == "dimensionless":
-        return fmt_number(float(q.to("").magnitude), sig, trailing=trailing)
+        return fmt_number(float(q.to(U("")).magnitude), sig, trailing=trailing)
     ladder = _DISPLAY_LADDERS.get(key)
     if ladder is None:
         return f"{fmt_number(float(q.magnitude), sig, trailing=trailing)} {q.units:~P}"
     for unit, label, threshold in ladder:
-        mag = float(q.to(unit).magnitude)
+        mag = float(q.to(U(unit)).magnitude)
         if abs(mag) >= threshold:
             return f"{fmt_number(mag, sig, trailing=trailing)} {label}"
     unit, label, _ = ladder[-1]
-    return f"{fmt_number(float(q.to(unit).magnitude), sig, trailing=trailing)} {label}"
+    return f"{fmt_number(float(q.to(U(unit)).magnitude), sig, trailing=trailing)} {label}"
 
 
 def fmt_condition(q: pint.Quantity[Any] | None) -> str:
