@@ -424,12 +424,16 @@ def main(argv: list[str] | None = None) -> NoReturn:
     args = sys.argv[1:] if argv is None else argv
     try:
         code = app(args=args, prog_name="nclplan", standalone_mode=False)
+        if code == EXIT_INTERRUPTED:  # click returns 130 for Ctrl-C without standalone mode
+            _err("interrupted")
         sys.exit(code if isinstance(code, int) else 0)
     except NclplanError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             _err(line)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
+        if exc.exit_code == EXIT_INTERRUPTED:  # click turns Ctrl-C into Exit(130)
+            _err("interrupted")
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         _err("interrupted")
