@@ -157,3 +157,33 @@ def test_unreadable_catalog_file(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_bytes(b"\xff\xfe not utf-8")
     code, _, err = run_quiet(["check", str(tmp_path)])
     assert code == 1 and "not UTF-8" in err
+
+
+def test_unwritable_folder_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def denied(*_: Any, **__: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    code, _, err = run_quiet(["route", "Au25", "-o", str(tmp_path / "plan.md")])
+    assert code == 1 and "cannot write" in err and "Permission denied" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_csv_is_identical_across_processes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("nclplan")
+    outs = [
+        subprocess.run(
+            [str(exe), "route", "Au25", "--scale", "50mg", "-f", "csv"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("3", "4")
+    ]
+    assert outs[0] == outs[1] and outs[0].startswith("id,name")
