@@ -288,21 +288,29 @@ def _cache_dir() -> Path | None:
     return Path(base) / "nclplan"
 
 
+def _code_stamp() -> list[str]:
+    """What a cached parse depends on besides the file: nclplan's own code."""
+    import sys
+
+    from nclplan import __version__, chemistry, models, units
+
+    return [
+        __version__,
+        sys.version,
+        *(
+            str(Path(m).stat().st_mtime_ns)
+            for m in (__file__, models.__file__, chemistry.__file__, units.__file__)
+        ),
+    ]
+
+
 def _cache_key(dirs: list[Path]) -> str | None:
     """A key that changes with nclplan itself and with any catalog file (name, size, mtime)."""
     import hashlib
-    import sys
 
     if _cache_dir() is None:
         return None
-    from nclplan import __version__, models
-
-    parts = [
-        __version__,
-        sys.version,
-        str(Path(__file__).stat().st_mtime_ns),
-        str(Path(models.__file__).stat().st_mtime_ns),
-    ]
+    parts = _code_stamp()
     try:
         for d in dirs:
             parts.append(f"dir:{d.resolve() if d.exists() else d}")
@@ -349,6 +357,66 @@ def _cache_write(key: str, cat: Catalog) -> None:
         return
 
 
+class _FileCache:
+    """Each route file's parse and validation, kept while the file and nclplan are unchanged.
+
+    What depends on other files (library reagents, ids, precursor links) is checked afresh on
+    every load; only the single-file work is reused. Errors are not cached.
+    """
+
+    def __init__(self) -> None:
+        import hashlib
+        import pickle
+
+        self.entries: dict[str, Any] = {}
+        self.dirty = False
+        directory = _cache_dir()
+        self.path: Path | None = None
+        if directory is None:
+            return
+        stamp = hashlib.sha256("\n".join(_code_stamp()).encode()).hexdigest()[:16]
+        self.path = directory / f"routes-{stamp}.pickle"
+        try:
+            with self.path.open("rb") as fh:
+                entries = pickle.load(fh)  # the user's own cache, written by nclplan
+            if isinstance(entries, dict):
+                self.entries = entries
+        except Exception:  # no cache, or a damaged one: parse everything
+            self.entries = {}
+
+    def load_route(self, path: Path) -> tuple[Route, dict[tuple[Any, ...], int], str]:
+        try:
+            st = path.stat()
+            key, sig = str(path.resolve()), (st.st_size, st.st_mtime_ns)
+        except OSError:
+            return _load_route(path)
+        hit = self.entries.get(key)
+        if hit is not None and hit[0] == sig:
+            return hit[1]  # type: ignore[no-any-return]  # (route, lines, digest) as stored
+        result = _load_route(path)
+        self.entries[key] = (sig, result)
+        self.dirty = True
+        return result
+
+    def save(self) -> None:
+        import pickle
+        import tempfile
+
+        if self.path is None or not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".routes-", dir=self.path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(self.entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+            for old in self.path.parent.glob("routes-*.pickle"):
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+        except Exception:  # never fail a check for the cache
+            return
+
+
 def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
     cat = Catalog()
     route_files: list[Path] = []
@@ -384,9 +452,10 @@ def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
                     into[key] = entry
             elif not f.name.startswith("_"):
                 route_files.append(f)
+    parsed = _FileCache()
     for f in route_files:
         try:
-            route, lines, route_digest = _load_route(f)
+            route, lines, route_digest = parsed.load_route(f)
             if route.id in cat.routes:
                 raise CatalogError(
                     f"{f}:1: id: {route.id!r} is also defined in {cat.files[route.id]}"
@@ -400,6 +469,7 @@ def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
         cat.routes[route.id] = route
         cat.files[route.id] = str(f)
         cat.digests[f"route:{route.id}"] = route_digest
+    parsed.save()
     for problem in _link_problems(cat):
         if not collect:
             raise CatalogError(problem)

@@ -214,3 +214,26 @@ def test_cache_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("NCLPLAN_CACHE", "0")
     load_catalog()
     assert not (tmp_path / "cache").exists()
+
+
+def test_check_reuses_parses_but_sees_every_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NCLPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    user = tmp_path / "routes"
+    user.mkdir()
+    text = (DATA / "good" / "my-au25.yaml").read_text()
+    (user / "my-au25.yaml").write_text(text)
+    assert load_catalog([user], collect=True).errors == []
+    assert list((tmp_path / "cache").glob("routes-*.pickle"))
+    assert load_catalog([user], collect=True).errors == []  # from the per-file cache
+    (user / "my-au25.yaml").write_text(text.replace("39.4 mg", "39.4 furlongs"))
+    errors = load_catalog([user], collect=True).errors
+    assert any("unknown unit 'furlongs'" in e for e in errors)
+    # cross-file checks are never cached: a second copy of the id is caught
+    (user / "my-au25.yaml").write_text(text)
+    other = tmp_path / "more"
+    other.mkdir()
+    (other / "my-au25.yaml").write_text(text)
+    errors = load_catalog([user, other], collect=True).errors
+    assert any("also defined" in e for e in errors)
