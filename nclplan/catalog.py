@@ -262,8 +262,9 @@ def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalo
     """Load every route and reagent library on the search path.
 
     With ``collect`` the problems are gathered in ``Catalog.errors`` (for ``nclplan check``,
-    which always parses afresh); otherwise the first broken file raises CatalogError, and a
-    valid catalog is kept in a cache that any change to a catalog file invalidates.
+    which reuses only the per-file parse of unchanged files); otherwise the first broken file
+    raises CatalogError, and a valid catalog is kept in a cache that any change to a catalog
+    file invalidates.
     """
     dirs = search_path(extra)
     if collect:
