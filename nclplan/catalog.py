@@ -339,22 +339,27 @@ def _cache_read(key: str) -> Catalog | None:
 
 
 def _cache_write(key: str, cat: Catalog) -> None:
+    directory = _cache_dir()
+    if directory is not None:
+        _store(directory / f"catalog-{key}.pickle", cat)
+
+
+def _store(path: Path, obj: Any) -> None:
+    """Pickle ``obj`` to ``path`` atomically and drop older caches of the same kind."""
     import pickle
     import tempfile
 
-    directory = _cache_dir()
-    if directory is None:
-        return
+    kind = path.name.split("-", 1)[0]
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".catalog-", dir=directory)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(cat, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, directory / f"catalog-{key}.pickle")
-        for old in directory.glob("catalog-*.pickle"):
-            if old.name != f"catalog-{key}.pickle":
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in path.parent.glob(f"{kind}-*.pickle"):
+            if old != path:
                 old.unlink(missing_ok=True)
-    except Exception:  # no cache is fine: never fail a plan for it
+    except Exception:  # a cache that cannot be written is only a slower next start
         return
 
 
@@ -400,22 +405,8 @@ class _FileCache:
         return result
 
     def save(self) -> None:
-        import pickle
-        import tempfile
-
-        if self.path is None or not self.dirty:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".routes-", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(self.entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-            for old in self.path.parent.glob("routes-*.pickle"):
-                if old != self.path:
-                    old.unlink(missing_ok=True)
-        except Exception:  # never fail a check for the cache
-            return
+        if self.path is not None and self.dirty:
+            _store(self.path, self.entries)
 
 
 def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:

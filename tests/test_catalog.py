@@ -182,16 +182,21 @@ def test_purification_blocks_reach_the_plan(catalog) -> None:  # type: ignore[no
     }
 
 
-def test_catalog_cache_follows_file_changes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import os
-
+@pytest.fixture
+def user_routes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    """A user's folder holding my-au25.yaml, and a cache of its own."""
     monkeypatch.setenv("NCLPLAN_CACHE_DIR", str(tmp_path / "cache"))
     user = tmp_path / "routes"
     user.mkdir()
     text = (DATA / "good" / "my-au25.yaml").read_text()
     (user / "my-au25.yaml").write_text(text)
+    return user, text
+
+
+def test_catalog_cache_follows_file_changes(tmp_path: Path, user_routes: tuple[Path, str]) -> None:
+    import os
+
+    user, text = user_routes
     first = load_catalog([user])
     assert list((tmp_path / "cache").glob("catalog-*.pickle"))
     again = load_catalog([user])  # from the cache
@@ -217,13 +222,9 @@ def test_cache_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_check_reuses_parses_but_sees_every_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, user_routes: tuple[Path, str]
 ) -> None:
-    monkeypatch.setenv("NCLPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    user = tmp_path / "routes"
-    user.mkdir()
-    text = (DATA / "good" / "my-au25.yaml").read_text()
-    (user / "my-au25.yaml").write_text(text)
+    user, text = user_routes
     assert load_catalog([user], collect=True).errors == []
     assert list((tmp_path / "cache").glob("routes-*.pickle"))
     assert load_catalog([user], collect=True).errors == []  # from the per-file cache
