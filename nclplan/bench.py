@@ -22,7 +22,9 @@ FLASKS_ML = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000, 2000)
 ROUND_BOTTOM_ML = (5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000)
 MAX_FILL = 0.5  # a stirred flask is at most half full
 MIN_STOCK_MG = 10.0  # weigh at least this much for a stock (±1 % on a 0.1 mg balance)
+# Below these a plain balance or pipette is not accurate to a few percent.
 MIN_WEIGH_MG = 5.0
+MIN_PIPETTE_ML = 0.010
 MIN_ALIQUOT_ML = 0.1  # aliquots below 100 µL are left to the user's judgement (warned)
 ROUNDING_WARN = 0.01  # report a rounding that changes an amount by more than 1 %
 
@@ -60,36 +62,46 @@ def practical(scaled: ScaledRoute) -> tuple[ScaledRoute, list[Prep]]:
         if line.as_needed or line.form == "gas" or line.stage != "synthesis":
             reagents.append(s)
             continue
+        dosed = s
         if line.form == "solution":
             prep, note = _stock_for_solution(s)
             if prep:
                 preps.append(prep)
             if note:
                 warnings.append(note)
-            reagents.append(s)
         elif (
             line.form == "solid"
             and s.mass is not None
             and s.reagent.stock_solvent
             and s.mass.to(U("mg")).magnitude < MIN_WEIGH_MG
         ):
-            new, prep, note = _aliquot_for_solid(s)
+            dosed, prep, note = _aliquot_for_solid(s)
             preps.append(prep)
             warnings.append(note)
-            reagents.append(new)
-        else:
-            reagents.append(s)
+        warnings += _measurability(dosed)
+        reagents.append(dosed)
     vessel = _vessel(reagents)
     if vessel:
         preps.insert(0, Prep("", vessel))
-    # A solid now dosed from a stock no longer needs the "too little to weigh" warning.
-    dosed = {r.reagent.name for r in reagents if r.line.form == "solid" and r.volume is not None}
-    kept = [
-        w
-        for w in scaled.warnings
-        if not any(w.startswith(f"{name}: ") and "balance" in w for name in dosed)
-    ]
-    return replace(scaled, reagents=reagents, warnings=kept + warnings), preps
+    return replace(scaled, reagents=reagents, warnings=scaled.warnings + warnings), preps
+
+
+def _measurability(s: ScaledReagent) -> list[str]:
+    """What is still too small to measure after the doses above were chosen."""
+    name = s.reagent.name
+    out = []
+    weighed = s.line.form == "solid" and s.volume is None  # not dosed from a stock
+    if weighed and s.mass is not None and s.mass.to(U("mg")).magnitude < MIN_WEIGH_MG:
+        out.append(
+            f"{name}: {fmt(s.mass)} is below what a 0.1 mg balance weighs to ±2%; weigh "
+            "more and use an aliquot of a solution where the reagent allows it."
+        )
+    if s.volume is not None and s.volume.to(U("mL")).magnitude < MIN_PIPETTE_ML:
+        out.append(
+            f"{name}: {fmt(s.volume)} is below what a pipette delivers reliably; dilute "
+            "a stock and take a larger volume."
+        )
+    return out
 
 
 def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:

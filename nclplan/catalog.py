@@ -196,14 +196,6 @@ def _load_route(path: Path) -> tuple[Route, dict[tuple[Any, ...], int], str]:
     return route, lines, digest(data)
 
 
-def load_library(path: Path) -> dict[str, Reagent]:
-    return _load_mapping(path, "reagents", Reagent)[0]
-
-
-def load_blocks(path: Path) -> dict[str, WorkupBlock]:
-    return _load_mapping(path, "purification", WorkupBlock)[0]
-
-
 def _load_mapping(path: Path, top: str, model: Any) -> tuple[dict[str, Any], dict[str, str]]:
     """A library file: ``top:`` maps ids to entries validated as ``model``."""
     from pydantic import ValidationError

@@ -29,9 +29,6 @@ Basis = Literal["factor", "product_mass", "metal_amount"]
 MIN_FACTOR, MAX_FACTOR = 1e-4, 1e4
 # Far from the published scale, heat and mass transfer change: say so.
 WARN_LOW, WARN_HIGH = 0.2, 5.0
-# Below these a plain balance or pipette is not accurate to a few percent.
-MIN_WEIGHABLE_MG = 5.0
-MIN_PIPETTE_ML = 0.010
 
 
 @dataclass(frozen=True)
@@ -296,7 +293,6 @@ def scale_route(
             estimate=p.estimate,
         )
         scaled.append(s)
-        warnings += _measurability(s)
 
     product_mass = product_amount = None
     if mm_product is not None and expected is not None:
@@ -314,23 +310,3 @@ def scale_route(
         reagents=scaled,
         warnings=warnings,
     )
-
-
-def _measurability(s: ScaledReagent) -> list[str]:
-    name = s.reagent.name
-    out = []
-    if (
-        s.line.form == "solid"
-        and s.mass is not None
-        and s.mass.to(U("mg")).magnitude < MIN_WEIGHABLE_MG
-    ):
-        out.append(
-            f"{name}: {fmt(s.mass)} is below what a 0.1 mg balance weighs to ±2%; weigh "
-            "more and use an aliquot of a solution where the reagent allows it."
-        )
-    if s.volume is not None and s.volume.to(U("mL")).magnitude < MIN_PIPETTE_ML:
-        out.append(
-            f"{name}: {fmt(s.volume)} is below what a pipette delivers reliably; dilute "
-            "a stock and take a larger volume."
-        )
-    return out

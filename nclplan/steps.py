@@ -29,18 +29,13 @@ class PlanStep:
     estimate: str | None
 
 
-def reagent_label(reagent: ScaledReagent) -> str:
-    """The short name a step uses ("HAuCl4·3H2O", "NaBH4")."""
-    return reagent.reagent.label
-
-
 def describe(s: ScaledReagent) -> str:
     """A reagent as a step names it, with its scaled amount.
 
     ``HAuCl4·3H2O (158 mg, 0.400 mmol)``, ``2-phenylethanethiol (0.268 mL, 2.00 mmol)``,
     ``NaBH4 solution (5.00 mL of 800 mM in ice-cold water; 4.00 mmol)``.
     """
-    label = reagent_label(s)
+    label = s.reagent.label
     line = s.line
     if line.as_needed or line.form == "gas":
         return label

@@ -90,3 +90,9 @@ def test_multi_stage_plan_chains_through_the_yield(catalog: Catalog) -> None:
         assert data["shopping_list"]
         intermediate = next(r for r in data["reagents"] if r["made_by"])
         assert intermediate["name"] not in [r["name"] for r in data["shopping_list"]]
+
+
+def test_tiny_volumes_are_warned(catalog: Catalog) -> None:
+    # au25-mba-co at 0.01x doses 4 µL of p-MBA stock: below what a pipette delivers reliably
+    plan = make_plan(catalog, "au25-mba-co", scale="0.01x")
+    assert any(w.startswith("4-mercaptobenzoic acid: ") and "pipette" in w for w in plan.warnings)
