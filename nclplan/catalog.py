@@ -670,8 +670,9 @@ def _matches(cat: Catalog, target: str) -> list[Route]:
 def _suggest(cat: Catalog, target: str) -> list[str]:
     names: dict[str, str] = {}
     for r in cat.route_list():
-        core = f"{r.target.metal}{target_metal_atoms(r)}"
-        for n in [core, *names_of(r)]:
+        atoms = target_metal_atoms(r)
+        cores = [f"{r.target.metal}{atoms}"] if atoms > 1 else []  # "Au1" helps nobody
+        for n in [*cores, *names_of(r)]:
             names.setdefault(n.lower(), n)
     close = difflib.get_close_matches(target.lower(), list(names), n=4, cutoff=0.5)
     return [names[c] for c in close]
