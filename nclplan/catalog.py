@@ -544,8 +544,6 @@ def _cross_check(route: Route, cat: Catalog, path: Path, lines: dict[tuple[Any, 
                 errors.append(f"{path}: target.metal {route.target.metal} does not match formula")
             if route.target.metal_atoms not in (None, cluster.metal_atoms):
                 errors.append(f"{path}: target.metal_atoms does not match formula")
-    elif route.target.metal_atoms is None:
-        errors.append(f"{path}: target needs metal_atoms when it has no formula")
     if errors:
         raise CatalogError("\n".join(errors))
 
@@ -582,12 +580,12 @@ def _norm(text: str) -> str:
     return "".join(text.split()).lower()
 
 
-def target_metal_atoms(route: Route) -> int:
+def target_metal_atoms(route: Route) -> int | None:
+    """Metal atoms per product unit; None for products without one (polydisperse particles)."""
     from nclplan import chemistry
 
-    if route.target.metal_atoms is not None:
+    if route.target.metal_atoms is not None or route.target.formula is None:
         return route.target.metal_atoms
-    assert route.target.formula is not None  # guaranteed by _cross_check
     return chemistry.parse_cluster(route.target.formula).metal_atoms
 
 
@@ -627,11 +625,13 @@ def resolve(cat: Catalog, target: str, route_id: str | None = None) -> tuple[Rou
                 f"{', '.join(r.id for r in matches)}"
             )
         chosen = defaults[0]
-    core = (chosen.target.metal, target_metal_atoms(chosen))
+    atoms = target_metal_atoms(chosen)
     alternatives = [
         r
         for r in cat.route_list()
-        if r.id != chosen.id and (r.target.metal, target_metal_atoms(r)) == core
+        if r.id != chosen.id
+        and atoms is not None  # particles without an atom count share no "core"
+        and (r.target.metal, target_metal_atoms(r)) == (chosen.target.metal, atoms)
     ]
     return chosen, alternatives
 
@@ -671,8 +671,12 @@ def _suggest(cat: Catalog, target: str) -> list[str]:
     names: dict[str, str] = {}
     for r in cat.route_list():
         atoms = target_metal_atoms(r)
-        cores = [f"{r.target.metal}{atoms}"] if atoms > 1 else []  # "Au1" helps nobody
+        # "Au1" helps nobody; particles without an atom count have no core name
+        cores = [f"{r.target.metal}{atoms}"] if atoms is not None and atoms > 1 else []
         for n in [*cores, *names_of(r)]:
             names.setdefault(n.lower(), n)
-    close = difflib.get_close_matches(target.lower(), list(names), n=4, cutoff=0.5)
+    key = target.strip().lower()
+    close = difflib.get_close_matches(key, list(names), n=4, cutoff=0.5)
+    if len(key) >= 4:  # "brust" is part of a name rather than a typo of one
+        close += sorted(n for n in names if key in n and n not in close)[: 4 - len(close)]
     return [names[c] for c in close]

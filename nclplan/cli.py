@@ -348,7 +348,7 @@ def cluster(
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of a plan (schema_version "1")."""
+    """Print the JSON Schema of a plan (schema_version "2")."""
     from nclplan.export import plan_schema
 
     sys.stdout.write(plan_schema())

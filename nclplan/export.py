@@ -1,4 +1,4 @@
-"""The JSON contract (schema_version "1"): what notebooks and scripts read from a plan.
+"""The JSON contract (schema_version "2"): what notebooks and scripts read from a plan.
 
 Keys and units are pinned by tests/test_export.py; changing them means bumping SCHEMA_VERSION
 and saying so in CHANGELOG.md.
@@ -7,6 +7,7 @@ and saying so in CHANGELOG.md.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from nclplan import __version__, chemistry
@@ -16,11 +17,22 @@ from nclplan.models import Num, Provenance, Route
 from nclplan.plan import Plan
 from nclplan.units import Q, round_sig, to_json
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 def _num(n: Num | None) -> dict[str, Any] | None:
-    return None if n is None else to_json(Q(n.value, n.unit))
+    if n is None:
+        return None
+    value, unit = _num_json(n.value, n.unit)
+    return {"value": value, "unit": unit}
+
+
+@lru_cache(maxsize=4096)
+def _num_json(value: float, unit: str) -> tuple[float, str]:
+    # A catalog number in canonical units; a sweep converts the same few thousands of times.
+    out = to_json(Q(value, unit))
+    assert out is not None
+    return out["value"], out["unit"]
 
 
 def _doi(route: Route, key: str | None) -> str | None:
@@ -246,7 +258,7 @@ def reagents_csv(plan: Plan) -> str:
 
 
 def plan_schema() -> str:
-    """The published JSON Schema of a plan (schema_version "1")."""
+    """The published JSON Schema of a plan (schema_version "2")."""
     from importlib import resources
 
     return resources.files("nclplan").joinpath("plan.schema.json").read_text(encoding="utf-8")

@@ -17,8 +17,9 @@ from nclplan.errors import ScaleError
 
 if TYPE_CHECKING:
     import pint
+    from pint.facets.plain import PlainUnit
 
-# Canonical output units of the JSON contract (schema_version "1").
+# Canonical output units of the JSON contract (schema_version "2"; unchanged since "1").
 CANONICAL = {
     "[mass]": "mg",
     "[substance]": "mmol",
@@ -57,12 +58,12 @@ def is_unit(text: str) -> bool:
     return True
 
 
-def Q(value: Any, unit: str | None = None) -> pint.Quantity[Any]:
-    """A quantity in the program's registry: ``Q("10 mM")`` or ``Q(10, "mM")``."""
+def Q(value: Any, unit: str | PlainUnit | None = None) -> pint.Quantity[Any]:
+    """A quantity of the program's registry: ``Q("10 mM")``, ``Q(10, "mM")``, ``Q(10, q.units)``."""
     reg = ureg()
     if unit is None:
         return reg.Quantity(value)
-    return reg.Quantity(value, U(unit))
+    return reg.Quantity(value, U(unit) if isinstance(unit, str) else unit)
 
 
 @lru_cache(maxsize=256)
@@ -115,6 +116,26 @@ def parse_quantity(text: str, *, what: str) -> pint.Quantity[Any]:
     return ureg().Quantity(value, units)
 
 
+@lru_cache(maxsize=512)
+def _linear_factor(src: pint.Unit, dst: str) -> float | None:
+    """The multiplier from ``src`` to ``dst``; None where conversion has an offset (°C)."""
+    if "[temperature]" in _dim_of(src):
+        return None
+    return float(ureg().Quantity(1.0, src).to(U(dst)).magnitude)
+
+
+def magnitude(q: pint.Quantity[Any], unit: str) -> float:
+    """``q`` as a float in ``unit``.
+
+    pint's ``to()`` costs ~50 µs and a plan makes ~100 of them (a sweep, thousands); the factor
+    between two units is the same every time, so it is computed once per pair.
+    """
+    factor = _linear_factor(q.units, unit)
+    if factor is None:
+        return float(q.to(U(unit)).magnitude)
+    return float(q.magnitude) * factor
+
+
 def dim_key(q: pint.Quantity[Any]) -> str:
     """The dimensionality of a quantity as a key of CANONICAL."""
     return _dim_of(q.units)
@@ -153,8 +174,7 @@ def to_json(q: pint.Quantity[Any] | None) -> dict[str, Any] | None:
     if q is None:
         return None
     unit = canonical_unit(q)
-    value = float(q.to(U(unit)).magnitude) if unit else float(q.to(U("")).magnitude)
-    return {"value": round_sig(value, JSON_SIG), "unit": unit}
+    return {"value": round_sig(magnitude(q, unit), JSON_SIG), "unit": unit}
 
 
 # Display units, chosen per dimension so that a number reads naturally at the bench.
@@ -199,16 +219,16 @@ def fmt(q: pint.Quantity[Any] | None, sig: int = DISPLAY_SIG, *, trailing: bool 
         return "–"
     key = dim_key(q)
     if key == "dimensionless":
-        return fmt_number(float(q.to(U("")).magnitude), sig, trailing=trailing)
+        return fmt_number(magnitude(q, ""), sig, trailing=trailing)
     ladder = _DISPLAY_LADDERS.get(key)
     if ladder is None:
         return f"{fmt_number(float(q.magnitude), sig, trailing=trailing)} {q.units:~P}"
     for unit, label, threshold in ladder:
-        mag = float(q.to(U(unit)).magnitude)
+        mag = magnitude(q, unit)
         if abs(mag) >= threshold:
             return f"{fmt_number(mag, sig, trailing=trailing)} {label}"
     unit, label, _ = ladder[-1]
-    return f"{fmt_number(float(q.to(U(unit)).magnitude), sig, trailing=trailing)} {label}"
+    return f"{fmt_number(magnitude(q, unit), sig, trailing=trailing)} {label}"
 
 
 def fmt_condition(q: pint.Quantity[Any] | None) -> str:

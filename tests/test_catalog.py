@@ -131,6 +131,9 @@ def test_unknown_target_suggests_close_names(catalog) -> None:  # type: ignore[n
     assert "Au25" in info.value.suggestions
     with pytest.raises(UnknownTargetError):
         resolve(catalog, "au25-pet-thf", "au25-pet-thx")
+    with pytest.raises(UnknownTargetError) as info:  # a word of a name, not a typo of it
+        resolve(catalog, "brust")
+    assert "au-np-brust-1994" in info.value.suggestions
 
 
 def test_precursor_cycles_are_refused() -> None:

@@ -26,6 +26,7 @@ PLANS = [
     ("Au25@BSA", "2x"),
     ("au25-mba-co", "0.1mmol"),
     ("au25-cys-co", "3x"),
+    ("au-np-brust-1994", "2x"),  # metal_atoms null (schema_version 2)
 ]
 
 
@@ -80,7 +81,7 @@ def test_schema_is_strict(catalog: Catalog) -> None:
 
 def test_schema_command(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, out, _ = run(["schema"], capsysbinary)
-    assert code == 0 and json.loads(out)["properties"]["schema_version"] == {"const": "1"}
+    assert code == 0 and json.loads(out)["properties"]["schema_version"] == {"const": "2"}
 
 
 def test_html_escapes_catalog_text() -> None:

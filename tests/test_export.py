@@ -1,4 +1,4 @@
-"""The JSON contract (schema_version "1") and golden Markdown/JSON, byte for byte."""
+"""The JSON contract (schema_version "2") and golden Markdown/JSON, byte for byte."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import pytest
 
 from nclplan.catalog import Catalog
+from nclplan.errors import ScaleError
 from nclplan.export import dumps, plan_to_dict
 from nclplan.plan import make_plan
 from nclplan.render import markdown
@@ -77,7 +78,7 @@ def test_golden_documents(catalog: Catalog, golden, scale: str, name: str) -> No
 def test_contract_keys_and_units(catalog: Catalog) -> None:
     data = plan_to_dict(make_plan(catalog, "Au25", scale="50mg"))
     assert set(data) == TOP_KEYS
-    assert data["schema_version"] == "1"
+    assert data["schema_version"] == "2"
     assert data["generator"]["name"] == "nclplan"
     assert set(data["route"]) >= {"id", "title", "family", "review_section", "references"}
     assert all(set(r) == {"key", "doi", "citation"} for r in data["route"]["references"])
@@ -127,6 +128,17 @@ def test_protein_conjugate_has_no_product(catalog: Catalog) -> None:
     assert bsa["mass"] == {"value": 500.0, "unit": "mg"}
 
 
+def test_particles_without_an_atom_count(catalog: Catalog) -> None:
+    # Brust 1994 gives polydisperse particles: no formula, no atom count, no product mass, and
+    # no "alternatives" (another atom-less route makes something else entirely).
+    data = plan_to_dict(make_plan(catalog, "au-np-brust-1994", scale="2x"))
+    assert data["target"]["metal_atoms"] is None
+    assert data["product"] is None and data["alternatives"] == []
+    assert data["scale"]["metal_amount"] == {"value": 1.8, "unit": "mmol"}  # 2 x 30 mL x 30 mM
+    with pytest.raises(ScaleError, match="no defined formula"):
+        make_plan(catalog, "au-np-brust-1994", scale="50mg")
+
+
 def test_plan_id_is_stable_and_depends_on_inputs(catalog: Catalog) -> None:
     a = make_plan(catalog, "Au25", scale="50mg").plan_id
     assert a == make_plan(catalog, "Au25", scale="50mg").plan_id
@@ -137,5 +149,5 @@ def test_plan_id_is_stable_and_depends_on_inputs(catalog: Catalog) -> None:
 def test_json_is_plain_sorted_utf8(catalog: Catalog) -> None:
     text = dumps(plan_to_dict(make_plan(catalog, "Au25")))
     assert text.endswith("}\n")
-    assert json.loads(text)["schema_version"] == "1"
+    assert json.loads(text)["schema_version"] == "2"
     assert "HAuCl4·3H2O" not in text or "\\u00b7" not in text
