@@ -130,6 +130,7 @@ def composition(formula: str) -> dict[str, int]:
     return {str(k): int(v.count) for k, v in _formula(expand(formula)).composition().items()}
 
 
+@lru_cache(maxsize=1024)
 def atoms_of(formula: str, element: str) -> int:
     """How many atoms of ``element`` one formula unit holds (1 Au in HAuCl4·3H2O)."""
     return composition(formula).get(element, 0)

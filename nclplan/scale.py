@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from nclplan import chemistry
 from nclplan.errors import ScaleError
 from nclplan.models import Num, Reagent, ReagentLine, Route
-from nclplan.units import Q, U, fmt, parse_quantity
+from nclplan.units import Q, U, fmt, magnitude, parse_quantity
 
 if TYPE_CHECKING:
     import pint
@@ -127,12 +127,6 @@ def _q(n: Num | None) -> pint.Quantity[Any] | None:
     return None if n is None else Q(n.value, n.unit)
 
 
-def _fraction(n: Num | None) -> float:
-    if n is None:
-        return 1.0
-    return float(Q(n.value, n.unit).to(U("")).magnitude)
-
-
 class _Same:
     """A cache key by identity: catalog models are frozen but unhashable (they hold lists).
 
@@ -154,25 +148,70 @@ class _Same:
 
 
 def published_amounts(line: ReagentLine, reagent: Reagent) -> ScaledReagent:
-    """The line at the published scale (factor 1), every form converted to amount/mass/volume.
+    """The line at the published scale (factor 1), every form converted to amount/mass/volume."""
+    mm, amount, mass, volume, conc = _amounts(
+        _Same(reagent),
+        line.form,
+        line.as_needed,
+        *(_nk(n) for n in (line.amount, line.mass, line.volume, line.concentration, line.purity)),
+    )
+    return ScaledReagent(
+        line=line,
+        reagent=reagent,
+        molar_mass=mm,
+        amount=amount,
+        mass=mass,
+        volume=volume,
+        concentration=conc,
+        equivalents=None,
+        source=line.source,
+        estimate=line.estimate,
+    )
 
-    Cached per (line, reagent) object: a sweep plans the same lines thousands of times.
-    """
-    return _published(_Same(line, reagent))
+
+def _nk(n: Num | None) -> tuple[float, str] | None:
+    return None if n is None else (n.value, n.unit)
+
+
+_Amounts = tuple[
+    "pint.Quantity[Any] | None",
+    "pint.Quantity[Any] | None",
+    "pint.Quantity[Any] | None",
+    "pint.Quantity[Any] | None",
+    "pint.Quantity[Any] | None",
+]
 
 
 @lru_cache(maxsize=4096)
-def _published(key: _Same) -> ScaledReagent:
-    line, reagent = key.objs
-    assert isinstance(line, ReagentLine) and isinstance(reagent, Reagent)
+def _amounts(
+    key: _Same,
+    form: str,
+    as_needed: bool,
+    amount_n: tuple[float, str] | None,
+    mass_n: tuple[float, str] | None,
+    volume_n: tuple[float, str] | None,
+    conc_n: tuple[float, str] | None,
+    purity_n: tuple[float, str] | None,
+) -> _Amounts:
+    """Molar mass, amount, mass, volume and concentration of a line's numbers.
+
+    Cached by value: a sweep plans the same lines (and, over a ratio grid, the same few
+    amounts) thousands of times, and pint arithmetic is the slow part of a plan.
+    """
+    (reagent,) = key.objs
+    assert isinstance(reagent, Reagent)
+
+    def q(n: tuple[float, str] | None) -> pint.Quantity[Any] | None:
+        return None if n is None else Q(*n)
+
     mm = reagent_molar_mass(reagent)
     density = _q(reagent.density)
-    purity = _fraction(line.purity)
+    purity = 1.0 if purity_n is None else float(Q(*purity_n).to(U("")).magnitude)
     amount = mass = volume = conc = None
-    if line.as_needed or line.form == "gas":
+    if as_needed or form == "gas":
         pass
-    elif line.form == "solution":
-        volume, conc = _q(line.volume), _q(line.concentration)
+    elif form == "solution":
+        volume, conc = q(volume_n), q(conc_n)
         assert volume is not None and conc is not None
         if conc.check("[substance] / [length] ** 3"):
             amount = (volume * conc).to(U("mmol"))
@@ -181,29 +220,24 @@ def _published(key: _Same) -> ScaledReagent:
             mass = (volume * conc).to(U("mg"))
             amount = (mass * purity / mm).to(U("mmol")) if mm is not None else None
     else:
-        if line.mass is not None:
-            mass = _q(line.mass)
-        elif line.amount is not None:
-            amount = _q(line.amount)
+        if mass_n is not None:
+            mass = q(mass_n)
+        elif amount_n is not None:
+            amount = q(amount_n)
             mass = (amount * mm / purity) if mm is not None else None
-        elif line.volume is not None:
-            volume = _q(line.volume)
+        elif volume_n is not None:
+            volume = q(volume_n)
             mass = volume * density if density is not None else None
-        if mass is not None and volume is None and line.form == "liquid" and density is not None:
+        if mass is not None and volume is None and form == "liquid" and density is not None:
             volume = mass / density
         if amount is None and mass is not None and mm is not None:
             amount = mass * purity / mm
-    return ScaledReagent(
-        line=line,
-        reagent=reagent,
-        molar_mass=mm,
-        amount=None if amount is None else amount.to(U("mmol")),
-        mass=None if mass is None else mass.to(U("mg")),
-        volume=None if volume is None else volume.to(U("mL")),
-        concentration=conc,
-        equivalents=None,
-        source=line.source,
-        estimate=line.estimate,
+    return (
+        mm,
+        None if amount is None else amount.to(U("mmol")),
+        None if mass is None else mass.to(U("mg")),
+        None if volume is None else volume.to(U("mL")),
+        conc,
     )
 
 
@@ -244,7 +278,10 @@ def scale_route(
     if metal_pub.amount is None:
         raise ScaleError(f"{route.id}: the metal precursor's amount cannot be computed")
     per_unit = metal_atoms_per_unit(route, metal_pub.reagent)
-    metal_ref = metal_pub.amount * per_unit
+    # Plain floats in fixed units from here on: pint arithmetic is the slow part of a sweep, and
+    # the units are pinned by the conversions (mmol x g/mol = mg).
+    metal_ref_mmol = magnitude(metal_pub.amount, "mmol") * per_unit
+    metal_ref = Q(metal_ref_mmol, "mmol")
     atoms = target_metal_atoms(route)
     mm_product = product_molar_mass(route)
 
@@ -256,7 +293,7 @@ def scale_route(
     elif route.yield_ is not None:
         y = route.yield_
         expected = ExpectedYield(
-            _fraction(y.value),
+            magnitude(Q(y.value.value, y.value.unit), ""),
             y.basis,
             y.value.source or y.source,
             y.value.estimate or y.estimate,
@@ -312,7 +349,7 @@ def scale_route(
         eq = None
         # Equivalents say something about reagents, not about the solvent a flask is filled with.
         if p.amount is not None and p.line.role not in ("solvent", "antisolvent"):
-            eq = float((p.amount / metal_ref).to(U("")).magnitude)
+            eq = magnitude(p.amount, "mmol") / metal_ref_mmol
         s = ScaledReagent(
             line=p.line,
             reagent=p.reagent,
@@ -329,13 +366,14 @@ def scale_route(
 
     product_mass = product_amount = None
     if mm_product is not None and expected is not None and atoms is not None:
-        product_amount = (metal_ref * factor * expected.value / atoms).to(U("mmol"))
-        product_mass = (product_amount * mm_product).to(U("mg"))
+        product_mmol = metal_ref_mmol * factor * expected.value / atoms
+        product_amount = Q(product_mmol, "mmol")
+        product_mass = Q(product_mmol * magnitude(mm_product, "g/mol"), "mg")
     return ScaledRoute(
         route=route,
         request=request,
         factor=factor,
-        metal_amount=(metal_ref * factor).to(U("mmol")),
+        metal_amount=Q(metal_ref_mmol * factor, "mmol"),
         product_molar_mass=mm_product,
         product_mass=product_mass,
         product_amount=product_amount,

@@ -116,8 +116,15 @@ def parse_quantity(text: str, *, what: str) -> pint.Quantity[Any]:
     return ureg().Quantity(value, units)
 
 
+def _ukey(q: pint.Quantity[Any]) -> Any:
+    # pint builds a new Unit object on every ``q.units``; the hashable container behind it is
+    # free to read. The public attribute stays the fallback should pint rename it.
+    key = getattr(q, "_units", None)
+    return q.units if key is None else key
+
+
 @lru_cache(maxsize=512)
-def _linear_factor(src: pint.Unit, dst: str) -> float | None:
+def _linear_factor(src: Any, dst: str) -> float | None:
     """The multiplier from ``src`` to ``dst``; None where conversion has an offset (°C)."""
     if "[temperature]" in _dim_of(src):
         return None
@@ -130,7 +137,7 @@ def magnitude(q: pint.Quantity[Any], unit: str) -> float:
     pint's ``to()`` costs ~50 µs and a plan makes ~100 of them (a sweep, thousands); the factor
     between two units is the same every time, so it is computed once per pair.
     """
-    factor = _linear_factor(q.units, unit)
+    factor = _linear_factor(_ukey(q), unit)
     if factor is None:
         return float(q.to(U(unit)).magnitude)
     return float(q.magnitude) * factor
@@ -138,11 +145,11 @@ def magnitude(q: pint.Quantity[Any], unit: str) -> float:
 
 def dim_key(q: pint.Quantity[Any]) -> str:
     """The dimensionality of a quantity as a key of CANONICAL."""
-    return _dim_of(q.units)
+    return _dim_of(_ukey(q))
 
 
 @lru_cache(maxsize=256)
-def _dim_of(units: pint.Unit) -> str:
+def _dim_of(units: Any) -> str:
     # Formatting a dimensionality is slow in pint; a plan asks it for the same few units.
     return str(ureg().get_dimensionality(units))
 
@@ -173,8 +180,16 @@ def to_json(q: pint.Quantity[Any] | None) -> dict[str, Any] | None:
     """``{"value": number, "unit": "..."}`` in the canonical unit, or None."""
     if q is None:
         return None
+    value, unit = _json_pair(float(q.magnitude), _ukey(q))
+    return {"value": value, "unit": unit}
+
+
+@lru_cache(maxsize=8192)
+def _json_pair(value: float, units: Any) -> tuple[float, str]:
+    # Memoised by value, like _fmt: most numbers of a plan recur across a sweep.
+    q = ureg().Quantity(value, units)
     unit = canonical_unit(q)
-    return {"value": round_sig(magnitude(q, unit), JSON_SIG), "unit": unit}
+    return round_sig(magnitude(q, unit), JSON_SIG), unit
 
 
 # Display units, chosen per dimension so that a number reads naturally at the bench.
@@ -217,6 +232,13 @@ def fmt(q: pint.Quantity[Any] | None, sig: int = DISPLAY_SIG, *, trailing: bool 
     """Human form of a quantity: ``75.7 mg``, ``2.50 mL``, ``25 °C``, ``12 h``."""
     if q is None:
         return "–"
+    # Memoised by value: a plan prints the same quantity in several places, a sweep thousands.
+    return _fmt(float(q.magnitude), _ukey(q), sig, trailing)
+
+
+@lru_cache(maxsize=8192)
+def _fmt(value: float, units: Any, sig: int, trailing: bool) -> str:
+    q = ureg().Quantity(value, units)
     key = dim_key(q)
     if key == "dimensionless":
         return fmt_number(magnitude(q, ""), sig, trailing=trailing)
