@@ -51,10 +51,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    exe = shutil.which("nclplan") or str(Path(sys.executable).with_name("nclplan"))
+    beside = Path(sys.executable).with_name("nclplan")  # the environment being measured
+    exe = str(beside) if beside.exists() else (shutil.which("nclplan") or "nclplan")
     pdf = str(Path(tempfile.mkdtemp()) / "plan.pdf")
     cases = {
         "python -c pass": [sys.executable, "-c", "pass"],
+        # Floors: what the libraries a plan needs cost to import, before nclplan does anything.
+        "floor: import typer, pint": [sys.executable, "-c", "import typer, pint"],
+        "floor: import weasyprint": [sys.executable, "-c", "import weasyprint"],
         "nclplan --help": [exe, "--help"],
         "route Au25 --scale 50mg --format json": [
             exe,

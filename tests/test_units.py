@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nclplan.errors import ScaleError
-from nclplan.units import Q, fmt, fmt_condition, parse_quantity, round_sig, to_json
+from nclplan.units import Q, fmt, fmt_condition, magnitude, parse_quantity, round_sig, to_json
 
 
 @pytest.mark.parametrize(
@@ -48,3 +50,48 @@ def test_json_canonical_units_and_rounding() -> None:
     assert to_json(Q(12, "h")) == {"value": 720.0, "unit": "min"}
     assert to_json(Q(0.1 + 0.2, "mL")) == {"value": 0.3, "unit": "mL"}
     assert round_sig(123456.789, 6) == 123457
+
+
+UNIT_PAIRS = [
+    ("mg", "g"),
+    ("g", "mg"),
+    ("kg", "µg"),
+    ("mmol", "µmol"),
+    ("mol", "nmol"),
+    ("mL", "L"),
+    ("µL", "mL"),
+    ("M", "mM"),
+    ("µM", "mM"),
+    ("mg/mL", "mg/mL"),
+    ("h", "min"),
+    ("day", "s"),
+    ("kg/mol", "g/mol"),
+    ("degC", "K"),
+    ("K", "degC"),
+    ("percent", ""),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False),
+    pair=st.sampled_from(UNIT_PAIRS),
+)
+def test_cached_conversion_factors_agree_with_pint(value: float, pair: tuple[str, str]) -> None:
+    # magnitude() multiplies by a factor computed once per unit pair; pint converts each time.
+    src, dst = pair
+    q = Q(value, src)
+    assert magnitude(q, dst) == pytest.approx(q.to(dst).magnitude, rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=st.floats(min_value=1e-6, max_value=1e6, allow_nan=False))
+def test_memoised_formatting_is_the_same_for_equal_quantities(value: float) -> None:
+    # fmt and to_json are memoised by (magnitude, unit): equal inputs, equal text, any spelling.
+    a, b = Q(value, "mL"), Q(value * 1000, "µL")
+    assert fmt(a) == fmt(Q(value, "mL"))
+    assert to_json(a) == to_json(Q(value, "mL"))
+    assert to_json(b)["unit"] == "mL" and to_json(b)["value"] == pytest.approx(  # type: ignore[index]
+        to_json(a)["value"],  # type: ignore[index]
+        rel=1e-5,
+    )
