@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from nclplan.errors import UsageError
-from nclplan.models import Condition, Num, Reagent, ReagentLine, Route, Step
+from nclplan.models import Condition, Num, Reagent, ReagentLine, Route, Step, Target
 from nclplan.units import Q, U, fmt_stated, parse_quantity
 
 _SETTING = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.+?)\s*$")
@@ -87,6 +87,7 @@ def apply_settings(route: Route, reagents: dict[str, Reagent], settings: dict[st
     params = sorted(c.name for c in route.conditions if c.parameter)
     warnings: list[str] = []
     expected: list[str] = []
+    products: list[tuple[str, str]] = []  # (product, the setting that selects it)
     conditions = list(route.conditions)
     lines = list(route.reagents)
     steps = list(route.steps)
@@ -125,6 +126,7 @@ def apply_settings(route: Route, reagents: dict[str, Reagent], settings: dict[st
                     f"{cond.label} {stated}: expect {o.product}"
                     + (f" ({o.note})" if o.note else "")
                 )
+                products.append((o.product, f"{cond.label} {stated}"))
         new_value = Num(value=value, unit=unit, estimate=reason)
         conditions = [
             c.model_copy(update={"value": new_value}) if c.name == name else c for c in conditions
@@ -137,10 +139,57 @@ def apply_settings(route: Route, reagents: dict[str, Reagent], settings: dict[st
                 for line in lines
             ]
         steps = [_follow(step, name, new_value) for step in steps]
-    new_route = route.model_copy(
-        update={"conditions": conditions, "reagents": lines, "steps": steps}
-    )
+    update: dict[str, object] = {"conditions": conditions, "reagents": lines, "steps": steps}
+    target = _expected_target(route, products)
+    if target is not None:
+        # The plan is for what these settings make: its mass, atom count and yield are not the
+        # default product's (5 mg of Au15(SG)13 holds another amount of gold than of Au25(SG)18).
+        update["target"] = target
+        if route.yield_ is not None:
+            update["yield_"] = None
+            warnings.append(
+                f"The route's yield was reported for {route.target.name}, not for "
+                f"{target.name}: give --yield to plan by product mass."
+            )
+    new_route = route.model_copy(update=update)
     return Applied(new_route, tuple(sorted(settings.items())), warnings, expected)
+
+
+def _expected_target(route: Route, products: list[tuple[str, str]]) -> Target | None:
+    """The target these settings make, where the literature links them to another product."""
+    from nclplan import chemistry
+
+    t = route.target
+    own = {_norm(n) for n in (t.name, t.formula or "", *t.aliases)}
+    others = sorted({p for p in products if _norm(p[0]) not in own})
+    if not others:
+        return None
+    names = " / ".join(p for p, _ in others)
+    why = "; ".join(f"{w} gives {p}" for p, w in others)
+    cluster = None
+    if len(others) == 1 and t.counterion is None:  # a counterion of another product is unknown
+        try:
+            cluster = chemistry.parse_cluster(others[0][0])
+        except UsageError:
+            cluster = None
+    if cluster is None or cluster.metal != t.metal:
+        return Target(
+            name=names,
+            metal=t.metal,
+            isolated_as=f"{names} ({why}; the route's default product: {t.name})",
+            mass_scaling=f"at these settings ({why}) the product has no single formula",
+        )
+    return Target(
+        name=others[0][0],
+        formula=others[0][0],
+        charge=cluster.charge,
+        metal=t.metal,
+        isolated_as=f"{others[0][0]} ({why}; the route's default product: {t.name})",
+    )
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split()).lower()
 
 
 def _set_ratio(

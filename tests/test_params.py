@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from nclplan.catalog import Catalog, load_catalog
-from nclplan.errors import UsageError
+from nclplan.errors import ScaleError, UsageError
 from nclplan.export import plan_to_dict
 from nclplan.plan import make_plan
 
@@ -80,3 +80,31 @@ def test_units_of_a_time_parameter(catalog: Catalog) -> None:
         make_plan(catalog, "Au25", settings=["aging_time=5mg"])
     with pytest.raises(UsageError, match="given twice"):
         make_plan(catalog, "Au25", settings=["aging_time=1h", "aging-time=2h"])
+
+
+def test_a_setting_that_selects_another_product_plans_that_product(catalog: Catalog) -> None:
+    # pH 10 gives Au15(SG)13, not the default Au25(SG)18: 5 mg of it hold another amount of gold
+    # (Au15(SG)13: 6936.6 g/mol, 15 Au), so the scale follows the product the setting makes.
+    plan = make_plan(catalog, "au-sg-co-ph", settings=["pH=10"], scale="5mg", yield_text="50%")
+    data = plan_to_dict(plan)
+    assert data["target"]["formula_as_written"] == "Au15(SG)13"
+    assert data["target"]["metal_atoms"] == 15
+    assert data["target"]["molar_mass"]["value"] == pytest.approx(6936.6, abs=0.1)
+    assert data["scale"]["metal_amount"]["value"] == pytest.approx(5 / 6936.6 * 15 / 0.5, rel=1e-5)
+    default = plan_to_dict(
+        make_plan(catalog, "au-sg-co-ph", settings=["pH=12"], scale="5mg", yield_text="50%")
+    )
+    assert default["target"]["formula_as_written"] == "Au25(SG)18"
+
+
+def test_a_product_without_one_formula_cannot_be_planned_by_mass(catalog: Catalog) -> None:
+    with pytest.raises(ScaleError, match="no single formula"):
+        make_plan(catalog, "au-sg-co-ph", settings=["pH=9"], scale="5mg", yield_text="50%")
+    data = plan_to_dict(make_plan(catalog, "au-sg-co-ph", settings=["pH=9"], scale="2x"))
+    assert data["target"]["name"] == "Au10-12(SG)10-12" and data["target"]["metal_atoms"] is None
+
+
+def test_the_default_products_yield_does_not_carry_over(cat: Catalog) -> None:
+    plan = make_plan(cat, "ph-route", settings=["pH=10"])
+    assert plan.scaled.expected_yield is None
+    assert any("yield was reported for" in w for w in plan.warnings)
