@@ -281,17 +281,22 @@ def sweep(
 
     points = grid(vary)
     cat = load_catalog(catalog or ())
-    plans = [
-        make_plan(
-            cat,
-            target,
-            route_id=route_id,
-            scale=scale,
-            yield_text=yield_,
-            settings=[*(set_ or []), *point],
-        )
-        for point in points
-    ]
+    plans = []
+    for i, point in enumerate(points, start=1):
+        try:
+            plans.append(
+                make_plan(
+                    cat,
+                    target,
+                    route_id=route_id,
+                    scale=scale,
+                    yield_text=yield_,
+                    settings=[*(set_ or []), *point],
+                )
+            )
+        except NclplanError as exc:  # say which point: one pH may make what another cannot
+            exc.args = (f"sweep point {i} ({', '.join(point)}): {exc}",)
+            raise
     dicts = [export.plan_to_dict(p) for p in plans]
     shopping = combine(dicts)
     if output is None:

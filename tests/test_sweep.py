@@ -79,3 +79,11 @@ def test_sweep_of_an_undeclared_parameter_is_a_usage_error(
 ) -> None:
     code, out, err = run_cli(["sweep", "Au25", "--vary", "colour=1,2"])
     assert code == 2 and out == "" and "no parameter 'colour'" in err
+
+
+def test_a_point_that_cannot_be_planned_is_named(run_cli: Runner) -> None:
+    # pH 9 gives a cluster mixture (no formula), so 5 mg of it cannot be planned; pH 10-12 can.
+    argv = ["sweep", "au-sg-co-ph", "--vary", "pH=9:12:1", "--scale", "5mg", "--yield", "50%"]
+    code, out, err = run_cli(argv)
+    assert code == 2 and out == ""
+    assert err.startswith("nclplan: sweep point 1 (pH=9): --scale '5mg'") and "Traceback" not in err
