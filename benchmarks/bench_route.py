@@ -58,7 +58,7 @@ def main() -> None:
         "python -c pass": [sys.executable, "-c", "pass"],
         # Floors: what the libraries a plan needs cost to import, before nclplan does anything.
         "floor: import typer, pint": [sys.executable, "-c", "import typer, pint"],
-        "floor: import weasyprint": [sys.executable, "-c", "import weasyprint"],
+        "floor: import typst": [sys.executable, "-c", "import typst"],
         "nclplan --help": [exe, "--help"],
         "route Au25 --scale 50mg --format json": [
             exe,

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from nclplan.units import Q, U, fmt, fmt_condition
+from nclplan.units import Q, fmt, fmt_condition, fmt_in, magnitude
 
 if TYPE_CHECKING:
     from nclplan.scale import ScaledReagent, ScaledRoute
@@ -73,7 +73,7 @@ def practical(scaled: ScaledRoute) -> tuple[ScaledRoute, list[Prep]]:
             line.form == "solid"
             and s.mass is not None
             and s.reagent.stock_solvent
-            and s.mass.to(U("mg")).magnitude < MIN_WEIGH_MG
+            and magnitude(s.mass, "mg") < MIN_WEIGH_MG
         ):
             dosed, prep, note = _aliquot_for_solid(s)
             preps.append(prep)
@@ -91,12 +91,12 @@ def _measurability(s: ScaledReagent) -> list[str]:
     name = s.reagent.name
     out = []
     weighed = s.line.form == "solid" and s.volume is None  # not dosed from a stock
-    if weighed and s.mass is not None and s.mass.to(U("mg")).magnitude < MIN_WEIGH_MG:
+    if weighed and s.mass is not None and magnitude(s.mass, "mg") < MIN_WEIGH_MG:
         out.append(
             f"{name}: {fmt(s.mass)} is below what a 0.1 mg balance weighs to ±2%; weigh "
             "more and use an aliquot of a solution where the reagent allows it."
         )
-    if s.volume is not None and s.volume.to(U("mL")).magnitude < MIN_PIPETTE_ML:
+    if s.volume is not None and magnitude(s.volume, "mL") < MIN_PIPETTE_ML:
         out.append(
             f"{name}: {fmt(s.volume)} is below what a pipette delivers reliably; dilute "
             "a stock and take a larger volume."
@@ -108,10 +108,10 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
     """How to make up the stock a solution line doses from."""
     assert s.volume is not None and s.concentration is not None
     label = s.reagent.label
-    need = float(s.volume.to(U("mL")).magnitude)
+    need = magnitude(s.volume, "mL")
     per_ml_mg = None
     if s.mass is not None and need > 0:
-        per_ml_mg = float(s.mass.to(U("mg")).magnitude) / need  # weighed form, purity included
+        per_ml_mg = magnitude(s.mass, "mg") / need  # weighed form, purity included
     if per_ml_mg is None:
         return None, None
     volume = _nice_volume(need * 1.1)
@@ -121,15 +121,15 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
     medium = s.line.medium or s.reagent.stock_solvent or "the solvent"
     fresh = " just before use" if s.reagent.stock_fresh and "before use" not in medium else ""
     text = (
-        f"Prepare the {label} stock{fresh}: dissolve {fmt(Q(mass, 'mg'))} {label} and make up "
-        f"to {fmt(Q(volume, 'mL'))} with {medium} ({fmt_condition(s.concentration)}); you "
+        f"Prepare the {label} stock{fresh}: dissolve {fmt_in(mass, 'mg')} {label} and make up "
+        f"to {fmt_in(volume, 'mL')} with {medium} ({fmt_condition(s.concentration)}); you "
         f"need {fmt(s.volume)}."
     )
     note = None
     if mass < MIN_STOCK_MG:
         note = (
-            f"{label}: even {fmt(Q(volume, 'mL'))} of stock holds only "
-            f"{fmt(Q(mass, 'mg'))}; make a more concentrated stock and dilute it."
+            f"{label}: even {fmt_in(volume, 'mL')} of stock holds only "
+            f"{fmt_in(mass, 'mg')}; make a more concentrated stock and dilute it."
         )
     return Prep(s.line.id, text), note
 
@@ -138,7 +138,7 @@ def _aliquot_for_solid(s: ScaledReagent) -> tuple[ScaledReagent, Prep, str]:
     """A solid too small to weigh, dosed as an aliquot of a stock of a weighable mass."""
     assert s.mass is not None
     label = s.reagent.label
-    need_mg = float(s.mass.to(U("mg")).magnitude)
+    need_mg = magnitude(s.mass, "mg")
     stock_mg = MIN_STOCK_MG
     volume = 1.0
     for v in FLASKS_ML:
@@ -152,13 +152,13 @@ def _aliquot_for_solid(s: ScaledReagent) -> tuple[ScaledReagent, Prep, str]:
     fresh = " just before use" if s.reagent.stock_fresh else ""
     solvent = s.reagent.stock_solvent or "the solvent"
     text = (
-        f"Prepare the {label} stock{fresh}: dissolve {fmt(Q(stock_mg, 'mg'), 3)} {label} in "
-        f"{solvent} and make up to {fmt(Q(volume, 'mL'))}; use {fmt(Q(dosed, 'mL'))} of it "
+        f"Prepare the {label} stock{fresh}: dissolve {fmt_in(stock_mg, 'mg', 3)} {label} in "
+        f"{solvent} and make up to {fmt_in(volume, 'mL')}; use {fmt_in(dosed, 'mL')} of it "
         f"({fmt(s.mass)} {label})."
     )
     note = (
         f"{label}: {fmt(s.mass)} is too little to weigh well; the plan doses "
-        f"{fmt(Q(dosed, 'mL'))} of a {fmt_condition(conc)} stock instead."
+        f"{fmt_in(dosed, 'mL')} of a {fmt_condition(conc)} stock instead."
     )
     if error > ROUNDING_WARN:
         note += f" Rounding the aliquot changes the amount by {error:.1%}."
@@ -172,16 +172,16 @@ def _vessel(reagents: list[ScaledReagent]) -> str | None:
     total = 0.0
     for s in reagents:
         if s.line.stage == "synthesis" and s.volume is not None and s.line.form != "gas":
-            total += float(s.volume.to(U("mL")).magnitude)
+            total += magnitude(s.volume, "mL")
     if total <= 0:
         return None
     for size in ROUND_BOTTOM_ML:
         if total <= size * MAX_FILL:
             return (
                 f"Set up a {size} mL flask (or vial) with a stir bar: the reaction holds "
-                f"about {fmt(Q(total, 'mL'))} ({total / size:.0%} full)."
+                f"about {fmt_in(total, 'mL')} ({total / size:.0%} full)."
             )
     return (
-        f"The reaction holds about {fmt(Q(total, 'mL'))}: more than a 5 L flask should hold "
+        f"The reaction holds about {fmt_in(total, 'mL')}: more than a 5 L flask should hold "
         "half full; split the batch."
     )

@@ -7,6 +7,7 @@ and saying so in CHANGELOG.md.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from nclplan import __version__, chemistry
@@ -20,7 +21,18 @@ SCHEMA_VERSION = "2"
 
 
 def _num(n: Num | None) -> dict[str, Any] | None:
-    return None if n is None else to_json(Q(n.value, n.unit))
+    if n is None:
+        return None
+    value, unit = _num_json(n.value, n.unit)
+    return {"value": value, "unit": unit}
+
+
+@lru_cache(maxsize=4096)
+def _num_json(value: float, unit: str) -> tuple[float, str]:
+    # A catalog number in canonical units: a sweep converts the same ones thousands of times.
+    out = to_json(Q(value, unit))
+    assert out is not None
+    return out["value"], out["unit"]
 
 
 def _doi(route: Route, key: str | None) -> str | None:

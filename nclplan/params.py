@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from nclplan.errors import UsageError
 from nclplan.models import Condition, Num, Reagent, ReagentLine, Route, Step, Target
-from nclplan.units import Q, U, fmt_stated, parse_quantity
+from nclplan.units import convert, dimension, fmt_stated, magnitude, parse_quantity
 
 _SETTING = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.+?)\s*$")
 # Names chemists type for the usual parameters.
@@ -72,9 +72,9 @@ def _value(cond: Condition, text: str) -> float:
         raise UsageError(f"{what}: a pH lies between 0 and 14")
     if cond.controls is not None and value <= 0:
         raise UsageError(f"{what}: a ratio must be positive")
-    if unit and Q(value, unit).check("[temperature]") and Q(value, unit).to(U("K")).magnitude <= 0:
+    if unit and dimension(unit) == "[temperature]" and convert(value, unit, "K") <= 0:
         raise UsageError(f"{what}: below absolute zero")
-    if unit and Q(value, unit).check("[time]") and value <= 0:
+    if unit and dimension(unit) == "[time]" and value <= 0:
         raise UsageError(f"{what}: a time must be positive")
     return value
 
@@ -105,10 +105,9 @@ def apply_settings(route: Route, reagents: dict[str, Reagent], settings: dict[st
         published = fmt_stated(cond.value.value, unit)
         reason = f"set with --set {name}={text} (published: {published})"
         if cond.range is not None:
-            lo = Q(cond.range.min.value, cond.range.min.unit)
-            hi = Q(cond.range.max.value, cond.range.max.unit)
-            here = Q(value, unit)
-            if not lo <= here <= hi:
+            lo = convert(cond.range.min.value, cond.range.min.unit, unit or "")
+            hi = convert(cond.range.max.value, cond.range.max.unit, unit or "")
+            if not lo <= value <= hi:
                 warnings.append(
                     f"{cond.label} {stated} is outside the reported range "
                     f"{fmt_stated(cond.range.min.value, cond.range.min.unit)} – "
@@ -206,13 +205,13 @@ def _set_ratio(
     metal = route.metal_line
     metal_pub = published_amounts(metal, reagents[metal.reagent])
     assert metal_pub.amount is not None
-    metal_mmol = float(metal_pub.amount.to(U("mmol")).magnitude) * metal_atoms_per_unit(
+    metal_mmol = magnitude(metal_pub.amount, "mmol") * metal_atoms_per_unit(
         route, reagents[metal.reagent]
     )
     mine = published_amounts(line, reagent)
     if mine.amount is None:
         raise UsageError(f"{line.id}: its amount in moles is unknown, so a ratio cannot be set")
-    factor = ratio * metal_mmol / float(mine.amount.to(U("mmol")).magnitude)
+    factor = ratio * metal_mmol / magnitude(mine.amount, "mmol")
     update: dict[str, object] = {"estimate": reason}
     for key in ("mass", "amount", "volume"):
         n = getattr(line, key)
@@ -224,13 +223,13 @@ def _set_ratio(
 def _follow(step: Step, name: str, value: Num) -> Step:
     if step.condition != name:
         return step
-    q = Q(value.value, value.unit)
+    dim = dimension(value.unit) if value.unit else ""
     field = (
         "ph"
         if not value.unit
         else "temperature"
-        if q.check("[temperature]")
-        else ("duration" if q.check("[time]") else None)
+        if dim == "[temperature]"
+        else ("duration" if dim == "[time]" else None)
     )
     if field is None:
         return step

@@ -364,27 +364,61 @@ def _body(document: str) -> str:
 
 
 PDF_HELP = (
-    "PDF output needs WeasyPrint and its system libraries (Pango). On Debian/Ubuntu: "
-    "'apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core', then "
-    "'pip install weasyprint'. Markdown, HTML, JSON and CSV work without them."
+    "PDF output needs the Typst compiler's Python package: 'pip install typst' (a wheel with "
+    "its fonts; no system libraries). Markdown, HTML, JSON and CSV work without it."
 )
+TYPST_PAPER = {"a4": "a4", "letter": "us-letter"}
 
 
 def pdf(plan: Plan, *, paper: str = "a4") -> bytes:
-    """The HTML document printed to PDF by WeasyPrint, imported only here."""
+    """The printable protocol, compiled by Typst from ``templates/plan.typ``.
+
+    Typst rather than an HTML engine: it imports in milliseconds and compiles a plan in ~0.1 s
+    (WeasyPrint took ~1.2 s with its import), needs no system libraries, and its output is
+    byte-identical for the same input. The plan goes in as JSON data, never as markup.
+    """
+    import json
+    from importlib import resources
+
     from nclplan.errors import RenderError
 
     try:
-        import weasyprint
-    except (ImportError, OSError) as exc:  # OSError: Pango/GObject shared libraries missing
+        import typst
+    except ImportError as exc:
         raise RenderError(f"{PDF_HELP} ({type(exc).__name__}: {exc})".splitlines()[0]) from exc
-    document = html(plan, paper=paper)
+    n = len(plan.stages) + 1
+    docs = [view(stage, f"Stage {i} of {n}: ") for i, stage in enumerate(plan.stages, start=1)]
+    docs.append(view(plan, f"Stage {n} of {n}: " if plan.stages else ""))
+    data = {"paper": TYPST_PAPER[paper], "created": _created_parts(), "docs": docs}
+    source = resources.files("nclplan.templates").joinpath("plan.typ").read_bytes()
     try:
-        out = weasyprint.HTML(string=document, base_url=None).write_pdf()
-    except Exception as exc:  # WeasyPrint raises many types; none is the user's input
+        out = typst.compile(
+            source,
+            sys_inputs={"data": json.dumps(data, ensure_ascii=False, sort_keys=True)},
+            ignore_system_fonts=True,  # the fonts inside the wheel: the same PDF on every machine
+        )
+    except Exception as exc:  # Typst reports template errors as TypstError; none is user input
         raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
     assert isinstance(out, bytes)
     return out
+
+
+def _created_parts() -> dict[str, int] | None:
+    """SOURCE_DATE_EPOCH as Typst datetime arguments (the PDF's date), else no date."""
+    created = _created()
+    if created is None:
+        return None
+    from datetime import datetime
+
+    when = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "year": when.year,
+        "month": when.month,
+        "day": when.day,
+        "hour": when.hour,
+        "minute": when.minute,
+        "second": when.second,
+    }
 
 
 def html_body(plan: Plan) -> str:

@@ -143,6 +143,24 @@ def magnitude(q: pint.Quantity[Any], unit: str) -> float:
     return float(q.magnitude) * factor
 
 
+def convert(value: float, unit: str, to: str) -> float:
+    """A plain number in ``unit`` as a number in ``to`` (cached factor; °C and K via pint)."""
+    factor = _linear_factor(_unit_key(unit), to)
+    if factor is None:
+        return float(ureg().Quantity(value, U(unit)).to(U(to)).magnitude)
+    return value * factor
+
+
+def dimension(unit: str) -> str:
+    """``"[temperature]"``, ``"[time]"``, ``"dimensionless"``, ... of a unit's spelling."""
+    return _dim_of(_unit_key(unit))
+
+
+@lru_cache(maxsize=256)
+def _unit_key(unit: str) -> Any:
+    return _ukey(ureg().Quantity(1.0, U(unit)))
+
+
 def dim_key(q: pint.Quantity[Any]) -> str:
     """The dimensionality of a quantity as a key of CANONICAL."""
     return _dim_of(_ukey(q))
@@ -234,6 +252,11 @@ def fmt(q: pint.Quantity[Any] | None, sig: int = DISPLAY_SIG, *, trailing: bool 
         return "–"
     # Memoised by value: a plan prints the same quantity in several places, a sweep thousands.
     return _fmt(float(q.magnitude), _ukey(q), sig, trailing)
+
+
+def fmt_in(value: float, unit: str, sig: int = DISPLAY_SIG) -> str:
+    """``fmt`` of a plain number in ``unit``, without building a quantity for it."""
+    return _fmt(float(value), _unit_key(unit), sig, True)
 
 
 @lru_cache(maxsize=8192)

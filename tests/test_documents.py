@@ -91,6 +91,19 @@ def test_html_escapes_catalog_text() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc
 
 
+def test_pdf_shows_catalog_text_as_text() -> None:
+    # The PDF template gets the plan as JSON data; Typst markup or code in a protocol file is
+    # printed as typed, never run (no file read, no page break, no bold).
+    from pypdf import PdfReader
+
+    cat = load_catalog([DATA / "inject"])
+    reader = PdfReader(io.BytesIO(pdf(make_plan(cat, "evil-route"))))
+    flat = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for needle in ('#read("/etc/passwd")', "*not bold*", "$x^2$", "#pagebreak()", "<script>"):
+        assert needle in flat, needle
+    assert "root:" not in flat
+
+
 def test_pdf_holds_the_amounts(catalog: Catalog) -> None:
     from pypdf import PdfReader
 
@@ -121,6 +134,7 @@ def test_pdf_letter_size_and_reproducible(
     plan = make_plan(catalog, "Au25", scale="50mg")
     a, b = pdf(plan, paper="letter"), pdf(plan, paper="letter")
     assert a == b
+    assert PdfReader(io.BytesIO(a)).metadata.creation_date.year == 2023  # type: ignore[union-attr]
     box = PdfReader(io.BytesIO(a)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # 8.5 x 11 in
     box = PdfReader(io.BytesIO(pdf(plan))).pages[0].mediabox
@@ -130,9 +144,9 @@ def test_pdf_letter_size_and_reproducible(
 def test_missing_pdf_engine_is_explained(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:
-    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import now raises ImportError
+    monkeypatch.setitem(sys.modules, "typst", None)  # import now raises ImportError
     code, _, err = run(["route", "Au25", "-o", str(tmp_path / "x.pdf")], capsysbinary)
-    assert code == 1 and "apt-get install libpango" in err
+    assert code == 1 and "pip install typst" in err
     assert list(tmp_path.iterdir()) == []
     code, _, _ = run(["route", "Au25", "-o", str(tmp_path / "x.md")], capsysbinary)
     assert code == 0

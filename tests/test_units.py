@@ -5,7 +5,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nclplan.errors import ScaleError
-from nclplan.units import Q, fmt, fmt_condition, magnitude, parse_quantity, round_sig, to_json
+from nclplan.units import (
+    Q,
+    convert,
+    dimension,
+    fmt,
+    fmt_condition,
+    fmt_in,
+    magnitude,
+    parse_quantity,
+    round_sig,
+    to_json,
+)
 
 
 @pytest.mark.parametrize(
@@ -82,6 +93,13 @@ def test_cached_conversion_factors_agree_with_pint(value: float, pair: tuple[str
     src, dst = pair
     q = Q(value, src)
     assert magnitude(q, dst) == pytest.approx(q.to(dst).magnitude, rel=1e-12, abs=1e-12)
+    assert convert(value, src, dst) == pytest.approx(q.to(dst).magnitude, rel=1e-12, abs=1e-12)
+    assert fmt_in(value, src) == fmt(q)
+
+
+def test_dimension_of_a_unit_spelling() -> None:
+    assert dimension("degC") == "[temperature]" and dimension("h") == "[time]"
+    assert dimension("") == "dimensionless" and dimension("mM") == "[substance] / [length] ** 3"
 
 
 @settings(max_examples=100, deadline=None)
