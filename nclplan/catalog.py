@@ -576,7 +576,8 @@ def _ratio_problems(route: Route, cat: Catalog, path: Path) -> list[str]:
 # ---- lookup ----------------------------------------------------------------------------------
 
 
-def _norm(text: str) -> str:
+def norm_name(text: str) -> str:
+    """A name as compared: case and spaces do not matter ("au25 (pet)18" is Au25(PET)18)."""
     return "".join(text.split()).lower()
 
 
@@ -639,10 +640,10 @@ def resolve(cat: Catalog, target: str, route_id: str | None = None) -> tuple[Rou
 def _matches(cat: Catalog, target: str) -> list[Route]:
     from nclplan import chemistry
 
-    key = _norm(target)
+    key = norm_name(target)
     if target in cat.routes:
         return [cat.routes[target]]
-    exact = [r for r in cat.route_list() if key in {_norm(n) for n in names_of(r)}]
+    exact = [r for r in cat.route_list() if key in {norm_name(n) for n in names_of(r)}]
     if exact:
         return exact
     cluster = None

@@ -157,10 +157,11 @@ def apply_settings(route: Route, reagents: dict[str, Reagent], settings: dict[st
 def _expected_target(route: Route, products: list[tuple[str, str]]) -> Target | None:
     """The target these settings make, where the literature links them to another product."""
     from nclplan import chemistry
+    from nclplan.catalog import names_of, norm_name
 
     t = route.target
-    own = {_norm(n) for n in (t.name, t.formula or "", *t.aliases)}
-    others = sorted({p for p in products if _norm(p[0]) not in own})
+    own = {norm_name(n) for n in names_of(route)}
+    others = sorted({p for p in products if norm_name(p[0]) not in own})
     if not others:
         return None
     names = " / ".join(p for p, _ in others)
@@ -185,10 +186,6 @@ def _expected_target(route: Route, products: list[tuple[str, str]]) -> Target | 
         metal=t.metal,
         isolated_as=f"{others[0][0]} ({why}; the route's default product: {t.name})",
     )
-
-
-def _norm(text: str) -> str:
-    return "".join(text.split()).lower()
 
 
 def _set_ratio(

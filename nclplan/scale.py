@@ -23,6 +23,9 @@ from nclplan.units import Q, U, fmt, magnitude, parse_quantity
 if TYPE_CHECKING:
     import pint
 
+    _Q = pint.Quantity[Any] | None
+    _Amounts = tuple[_Q, _Q, _Q, _Q, _Q]  # molar mass, amount, mass, volume, concentration
+
 Basis = Literal["factor", "product_mass", "metal_amount"]
 
 # A factor outside this range is not a plan but a typo (1e-4 of a 0.4 mmol recipe is 40 nmol of
@@ -130,21 +133,19 @@ def _q(n: Num | None) -> pint.Quantity[Any] | None:
 class _Same:
     """A cache key by identity: catalog models are frozen but unhashable (they hold lists).
 
-    The key holds its objects, so an id cannot be reused while the entry lives.
+    The key holds its object, so an id cannot be reused while the entry lives.
     """
 
-    __slots__ = ("objs",)
+    __slots__ = ("obj",)
 
-    def __init__(self, *objs: object) -> None:
-        self.objs = objs
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
 
     def __hash__(self) -> int:
-        return hash(tuple(map(id, self.objs)))
+        return id(self.obj)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and all(
-            a is b for a, b in zip(self.objs, other.objs, strict=True)
-        )
+        return isinstance(other, _Same) and other.obj is self.obj
 
 
 def published_amounts(line: ReagentLine, reagent: Reagent) -> ScaledReagent:
@@ -173,15 +174,6 @@ def _nk(n: Num | None) -> tuple[float, str] | None:
     return None if n is None else (n.value, n.unit)
 
 
-_Amounts = tuple[
-    "pint.Quantity[Any] | None",
-    "pint.Quantity[Any] | None",
-    "pint.Quantity[Any] | None",
-    "pint.Quantity[Any] | None",
-    "pint.Quantity[Any] | None",
-]
-
-
 @lru_cache(maxsize=4096)
 def _amounts(
     key: _Same,
@@ -198,7 +190,7 @@ def _amounts(
     Cached by value: a sweep plans the same lines (and, over a ratio grid, the same few
     amounts) thousands of times, and pint arithmetic is the slow part of a plan.
     """
-    (reagent,) = key.objs
+    reagent = key.obj
     assert isinstance(reagent, Reagent)
 
     def q(n: tuple[float, str] | None) -> pint.Quantity[Any] | None:
