@@ -54,40 +54,16 @@ def main() -> None:
     beside = Path(sys.executable).with_name("nclplan")  # the environment being measured
     exe = str(beside) if beside.exists() else (shutil.which("nclplan") or "nclplan")
     pdf = str(Path(tempfile.mkdtemp()) / "plan.pdf")
+    route = [exe, "route", "Au25", "--scale", "50mg"]
     cases = {
         "python -c pass": [sys.executable, "-c", "pass"],
         # Floors: what the libraries a plan needs cost to import, before nclplan does anything.
         "floor: import typer, pint": [sys.executable, "-c", "import typer, pint"],
         "floor: import typst": [sys.executable, "-c", "import typst"],
         "nclplan --help": [exe, "--help"],
-        "route Au25 --scale 50mg --format json": [
-            exe,
-            "route",
-            "Au25",
-            "--scale",
-            "50mg",
-            "--format",
-            "json",
-        ],
-        "route Au25 --scale 50mg --format md": [
-            exe,
-            "route",
-            "Au25",
-            "--scale",
-            "50mg",
-            "--format",
-            "md",
-        ],
-        "route Au25 --scale 50mg -o plan.pdf --force": [
-            exe,
-            "route",
-            "Au25",
-            "--scale",
-            "50mg",
-            "-o",
-            pdf,
-            "--force",
-        ],
+        "route Au25 --scale 50mg --format json": [*route, "--format", "json"],
+        "route Au25 --scale 50mg --format md": [*route, "--format", "md"],
+        "route Au25 --scale 50mg -o plan.pdf --force": [*route, "-o", pdf, "--force"],
         "check (shipped catalog)": [exe, "check"],
         "check (shipped + 1,000 generated routes)": [exe, "check", str(generated_routes(1000))],
     }

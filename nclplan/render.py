@@ -19,6 +19,8 @@ from nclplan.steps import step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import jinja2
 
     from nclplan.plan import Plan
@@ -289,6 +291,14 @@ def _md_cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def documents(plan: Plan) -> list[tuple[Plan, str]]:
+    """Each stage's plan with its heading label ("Stage 1 of 2: "), in the order they are made."""
+    n = len(plan.stages) + 1
+    if n == 1:
+        return [(plan, "")]
+    return [(p, f"Stage {i} of {n}: ") for i, p in enumerate([*plan.stages, plan], start=1)]
+
+
 def markdown(plan: Plan) -> str:
     """The plan as Markdown; a multi-stage plan lists its stages first, each as a document."""
     env = environment()
@@ -296,20 +306,15 @@ def markdown(plan: Plan) -> str:
     template = env.get_template("plan.md.j2")
     if not plan.stages:
         return template.render(**view(plan))
-    n = len(plan.stages) + 1
     parts = [env.get_template("overview.md.j2").render(**view(plan))]
-    parts += [
-        template.render(**view(stage, f"Stage {i} of {n}: "))
-        for i, stage in enumerate(plan.stages, start=1)
-    ]
-    parts.append(template.render(**view(plan, f"Stage {n} of {n}: ")))
+    parts += [template.render(**view(p, label)) for p, label in documents(plan)]
     return "\n---\n\n".join(parts)
 
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 
-def _created() -> str | None:
+def _source_date() -> datetime | None:
     """The document date, fixed by SOURCE_DATE_EPOCH for reproducible builds; else none."""
     import os
     from datetime import UTC, datetime
@@ -318,9 +323,14 @@ def _created() -> str | None:
     if not epoch:
         return None
     try:
-        return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
     except (ValueError, OverflowError, OSError):
         return None
+
+
+def _created() -> str | None:
+    when = _source_date()
+    return None if when is None else when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 _COUNT = re.compile(r"(?<=[A-Za-z)\]])(\d+)")
@@ -341,14 +351,13 @@ def html(plan: Plan, *, paper: str = "a4") -> str:
     env.filters["chem"] = _chem
     css = resources.files("nclplan.templates").joinpath("plan.css").read_text(encoding="utf-8")
     template = env.get_template("plan.html.j2")
-    n = len(plan.stages) + 1
+    *stages, (_, label) = documents(plan)
     stage_bodies = []
-    for i, stage in enumerate(plan.stages, start=1):
+    for stage, stage_label in stages:
         doc = template.render(
-            **view(stage, f"Stage {i} of {n}: "), css="", paper="A4", created=None, stage_bodies=[]
+            **view(stage, stage_label), css="", paper="A4", created=None, stage_bodies=[]
         )
         stage_bodies.append(Markup(_body(doc)))  # our own autoescaped output
-    label = f"Stage {n} of {n}: " if plan.stages else ""
     return template.render(
         **view(plan, label),
         css=css,
@@ -386,9 +395,7 @@ def pdf(plan: Plan, *, paper: str = "a4") -> bytes:
         import typst
     except ImportError as exc:
         raise RenderError(f"{PDF_HELP} ({type(exc).__name__}: {exc})".splitlines()[0]) from exc
-    n = len(plan.stages) + 1
-    docs = [view(stage, f"Stage {i} of {n}: ") for i, stage in enumerate(plan.stages, start=1)]
-    docs.append(view(plan, f"Stage {n} of {n}: " if plan.stages else ""))
+    docs = [view(p, label) for p, label in documents(plan)]
     data = {"paper": TYPST_PAPER[paper], "created": _created_parts(), "docs": docs}
     source = resources.files("nclplan.templates").joinpath("plan.typ").read_bytes()
     try:
@@ -405,12 +412,9 @@ def pdf(plan: Plan, *, paper: str = "a4") -> bytes:
 
 def _created_parts() -> dict[str, int] | None:
     """SOURCE_DATE_EPOCH as Typst datetime arguments (the PDF's date), else no date."""
-    created = _created()
-    if created is None:
+    when = _source_date()
+    if when is None:
         return None
-    from datetime import datetime
-
-    when = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ")
     return {
         "year": when.year,
         "month": when.month,

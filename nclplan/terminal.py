@@ -24,13 +24,12 @@ def _console() -> Console:
 
 
 def print_plan(plan: Plan, label: str = "") -> None:
-    from nclplan.render import view
+    from nclplan.render import documents, view
 
-    n = len(plan.stages) + 1
-    for i, stage in enumerate(plan.stages, start=1):
-        print_plan(stage, f"Stage {i} of {n}: ")
-    if plan.stages and not label:
-        label = f"Stage {n} of {n}: "
+    if plan.stages and not label:  # the whole plan: its stages in order, then itself
+        *stages, (_, label) = documents(plan)
+        for stage, stage_label in stages:
+            print_plan(stage, stage_label)
     v = view(plan, label)
     c = _console()
     t = v["target"]
