@@ -18,6 +18,9 @@ from typing import Any
 
 from nclplan.errors import CatalogError, UnknownTargetError, UsageError
 from nclplan.models import Reagent, Route, WorkupBlock
+from nclplan.safetext import visible
+
+shown = visible  # a file name in a message: a newline or ESC in it is shown, not obeyed
 
 LIBRARY_PREFIX = "reagents"  # reagents.yaml, reagents-extra.yaml, ...: reagent libraries
 BLOCKS_FILE = "purification.yaml"
@@ -45,19 +48,77 @@ class Catalog:
 # ---- YAML with line numbers ------------------------------------------------------------------
 
 
-def _read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a protocol file: a regular file (or a symlink to one), at most MAX_FILE_BYTES.
+
+    A FIFO named ``x.yaml`` would block a plain ``open`` forever and ``/dev/zero`` reports size 0
+    and never ends, so the file is opened without blocking, must be regular, and the cap counts
+    the bytes actually read rather than trusting the reported size.
+    """
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise CatalogError(f"{shown(path)}: cannot read ({exc.strerror})") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise CatalogError(f"{shown(path)}: not a regular file; a protocol is a plain file")
+        chunks, total = [], 0
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_FILE_BYTES:
+                raise CatalogError(
+                    f"{shown(path)}: more than {MAX_FILE_BYTES} bytes is too large for a protocol"
+                )
+    except OSError as exc:
+        raise CatalogError(f"{shown(path)}: cannot read ({exc.strerror})") from exc
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+# An anchor is "&name" where a node begins; the quick test only sends suspect files to the scanner.
+_ANCHOR_HINT = re.compile(rb"(?:^|[\s\[{,])&[^\s\[\]{},]")
+
+
+def _refuse_anchors(text: str, path: Path) -> None:
+    """Refuse anchors even without an alias (README: protocol files hold no anchors).
+
+    The C composer does not keep anchor names on nodes, so the tokens of a file that may hold
+    one are scanned; almost every file is cleared by the regular expression alone.
+    """
+    import yaml
+
+    scanner = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        while scanner.check_token():
+            token = scanner.get_token()
+            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+                line = token.start_mark.line + 1
+                raise CatalogError(
+                    f"{shown(path)}:{line}: YAML anchors and aliases are not allowed "
+                    "in protocol files"
+                )
+    except yaml.YAMLError:
+        return  # the parser reports it with its line
+    finally:
+        scanner.dispose()
+
+
+def _read_yaml(path: Path, raw: bytes | None = None) -> tuple[Any, dict[tuple[Any, ...], int]]:
     """Parse one YAML file safely; return data and a map from field path to line number."""
     import yaml
 
+    raw = read_bytes(path) if raw is None else raw
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CatalogError(f"{path}: {size} bytes is too large for a protocol file")
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CatalogError(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise CatalogError(f"{shown(path)}: not UTF-8 text ({exc.reason})") from exc
+    if _ANCHOR_HINT.search(raw):
+        _refuse_anchors(text, path)
 
     # libyaml's composer when present (about 10x faster); plain PyYAML otherwise. The data is
     # built from the node tree here, in the same pass that records line numbers, so only
@@ -66,15 +127,18 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise CatalogError(f"{path}:1: empty file")
+            raise CatalogError(f"{shown(path)}:1: empty file")
         lines: dict[tuple[Any, ...], int] = {}
         data = _build(node, (), lines, path, set(), yaml.constructor.SafeConstructor())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise CatalogError(f"{path}:{line}: {exc.problem or 'invalid YAML'}") from exc
+        problem = visible(exc.problem or "invalid YAML")
+        raise CatalogError(f"{shown(path)}:{line}: {problem}") from exc
     except yaml.YAMLError as exc:
-        raise CatalogError(f"{path}: invalid YAML ({exc})") from exc
+        raise CatalogError(f"{shown(path)}: invalid YAML ({visible(exc)})") from exc
+    except RecursionError as exc:
+        raise CatalogError(f"{shown(path)}: nested too deeply for a protocol file") from exc
     finally:
         loader.dispose()
     return data, lines
@@ -101,7 +165,7 @@ def _build(
     line = node.start_mark.line + 1
     if id(node) in seen_nodes:
         raise CatalogError(
-            f"{path}:{line}: YAML anchors and aliases are not allowed in protocol files"
+            f"{shown(path)}:{line}: YAML anchors and aliases are not allowed in protocol files"
         )
     seen_nodes.add(id(node))
     lines[at] = line
@@ -111,11 +175,13 @@ def _build(
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise CatalogError(
-                    f"{path}:{key_node.start_mark.line + 1}: a key must be a plain word"
+                    f"{shown(path)}:{key_node.start_mark.line + 1}: a key must be a plain word"
                 )
             key = _build(key_node, (*at, "__key__"), {}, path, seen_nodes, constructor)
             if key in out:
-                raise CatalogError(f"{path}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
+                raise CatalogError(
+                    f"{shown(path)}:{key_node.start_mark.line + 1}: duplicate key {key!r}"
+                )
             out[key] = _build(value_node, (*at, key), lines, path, seen_nodes, constructor)
             lines[(*at, key)] = key_node.start_mark.line + 1
         return out
@@ -127,10 +193,16 @@ def _build(
     if isinstance(node, yaml.ScalarNode) and tag == f"{_YAML}str":
         return node.value
     if isinstance(node, yaml.ScalarNode) and tag in _PLAIN_SCALARS:
-        return constructor.construct_object(node)
-    shown = tag.replace(_YAML, "!!")
+        if len(node.value) > 40 and tag != f"{_YAML}null":  # a 5,000-digit integer
+            raise CatalogError(f"{shown(path)}:{line}: a number of {len(node.value)} characters")
+        try:
+            return constructor.construct_object(node)
+        except (ValueError, OverflowError) as exc:
+            raise CatalogError(f"{shown(path)}:{line}: not a number YAML can read") from exc
+    tag_text = visible(tag.replace(_YAML, "!!"))
     raise CatalogError(
-        f"{path}:{line}: unsafe or unknown YAML tag {shown}; protocol files hold plain data only"
+        f"{shown(path)}:{line}: unsafe or unknown YAML tag {tag_text}; "
+        "protocol files hold plain data only"
     )
 
 
@@ -157,7 +229,7 @@ def _validation_messages(path: Path, exc: Any, lines: dict[tuple[Any, ...], int]
             loc = (*loc, *(int(p) if p.isdigit() else p for p in m.group(1).split(".")))
             msg = m.group(2)
         where = ".".join(str(p) for p in loc) or "(file)"
-        out.append(f"{path}:{_line_for(loc, lines)}: {where}: {msg}")
+        out.append(f"{shown(path)}:{_line_for(loc, lines)}: {where}: {msg}")
     return out
 
 
@@ -178,19 +250,21 @@ def load_route(path: Path) -> tuple[Route, dict[tuple[Any, ...], int]]:
     return route, lines
 
 
-def _load_route(path: Path) -> tuple[Route, dict[tuple[Any, ...], int], str]:
+def _load_route(
+    path: Path, raw: bytes | None = None
+) -> tuple[Route, dict[tuple[Any, ...], int], str]:
     from pydantic import ValidationError
 
-    data, lines = _read_yaml(path)
+    data, lines = _read_yaml(path, raw)
     if not isinstance(data, dict):
-        raise CatalogError(f"{path}:1: a protocol file holds a mapping (id:, title:, ...)")
+        raise CatalogError(f"{shown(path)}:1: a protocol file holds a mapping (id:, title:, ...)")
     try:
         route = Route.model_validate(data)
     except ValidationError as exc:
         raise CatalogError("\n".join(_validation_messages(path, exc, lines))) from exc
     if route.id != path.stem:
         raise CatalogError(
-            f"{path}:{lines.get(('id',), 1)}: id: {route.id!r} must equal the "
+            f"{shown(path)}:{lines.get(('id',), 1)}: id: {route.id!r} must equal the "
             f"file name {path.stem!r}"
         )
     return route, lines, digest(data)
@@ -202,14 +276,16 @@ def _load_mapping(path: Path, top: str, model: Any) -> tuple[dict[str, Any], dic
 
     data, lines = _read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get(top), dict) or len(data) != 1:
-        raise CatalogError(f"{path}:1: this library file holds one mapping '{top}:' of ids")
+        raise CatalogError(f"{shown(path)}:1: this library file holds one mapping '{top}:' of ids")
     out: dict[str, Any] = {}
     digests: dict[str, str] = {}
     errors: list[str] = []
     for key, entry in data[top].items():
         digests[str(key)] = digest(entry)
         if not isinstance(key, str) or not re.match(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", key):
-            errors.append(f"{path}:{_line_for((top, key), lines)}: {top}.{key}: not a valid id")
+            errors.append(
+                f"{shown(path)}:{_line_for((top, key), lines)}: {top}.{key}: not a valid id"
+            )
             continue
         try:
             out[key] = model.model_validate(entry)
@@ -217,7 +293,7 @@ def _load_mapping(path: Path, top: str, model: Any) -> tuple[dict[str, Any], dic
             for err in exc.errors(include_url=False):
                 loc = (top, key, *err["loc"])
                 errors.append(
-                    f"{path}:{_line_for(loc, lines)}: {'.'.join(map(str, loc))}: "
+                    f"{shown(path)}:{_line_for(loc, lines)}: {'.'.join(map(str, loc))}: "
                     f"{err['msg'].removeprefix('Value error, ')}"
                 )
     if errors:
@@ -246,8 +322,20 @@ def _yaml_files(target: Path) -> Iterator[Path]:
         yield target
 
 
+def _folder_problem(d: Path) -> str:
+    """Why catalog folder (or file) ``d`` cannot be read, or ``""``: a symlink loop is not
+    "missing"."""
+    try:
+        d.stat()
+    except FileNotFoundError:
+        return f"{shown(d)}: catalog folder does not exist"
+    except OSError as exc:
+        return f"{shown(d)}: cannot read the catalog folder ({exc.strerror})"
+    return ""
+
+
 CACHE_ENV = "NCLPLAN_CACHE"  # "0" or "off" disables the parsed-catalog cache
-CACHE_DIR_ENV = "NCLPLAN_CACHE_DIR"
+CACHE_DIR_ENV = "NCLPLAN_CACHE_DIR"  # nclplan keeps its cache in a folder "nclplan" inside it
 
 
 def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalog:
@@ -255,33 +343,26 @@ def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalo
 
     With ``collect`` the problems are gathered in ``Catalog.errors`` (for ``nclplan check``,
     which reuses only the per-file parse of unchanged files); otherwise the first broken file
-    raises CatalogError, and a valid catalog is kept in a cache that any change to a catalog
-    file invalidates.
+    raises CatalogError, and a valid catalog is kept in a cache keyed on the bytes of every
+    catalog file (see ``nclplan.cache``).
     """
     dirs = search_path(extra)
     if collect:
         return _load_catalog(dirs, collect=True)
+    from nclplan import cache
+
     key = _cache_key(dirs)
     if key is not None:
-        cached = _cache_read(key)
+        cached = cache.read_catalog(key)
         if cached is not None:
             return cached
     cat = _load_catalog(dirs, collect=False)
     if key is not None:
-        _cache_write(key, cat)
+        cache.write_catalog(key, cat)
     return cat
 
 
-def _cache_dir() -> Path | None:
-    if os.environ.get(CACHE_ENV, "").lower() in ("0", "off", "no", "false"):
-        return None
-    if os.environ.get(CACHE_DIR_ENV):
-        return Path(os.environ[CACHE_DIR_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "nclplan"
-
-
-def _code_stamp() -> list[str]:
+def code_stamp() -> list[str]:
     """What a cached parse depends on besides the file: nclplan's own code."""
     import sys
 
@@ -298,65 +379,31 @@ def _code_stamp() -> list[str]:
 
 
 def _cache_key(dirs: list[Path]) -> str | None:
-    """A key that changes with nclplan itself and with any catalog file (name, size, mtime)."""
+    """A key that changes with nclplan itself and with the name or bytes of any catalog file.
+
+    Hashing the bytes (about 0.5 ms for the shipped catalog) rather than trusting size and
+    mtime: an edit that keeps both must not serve the old plan.
+    """
     import hashlib
 
-    if _cache_dir() is None:
+    from nclplan import cache
+
+    if cache.directory() is None:
         return None
-    parts = _code_stamp()
+    parts = code_stamp()
     try:
         for d in dirs:
             parts.append(f"dir:{d.resolve() if d.exists() else d}")
             for f in _yaml_files(d) if d.exists() else ():
-                st = f.stat()
-                parts.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
-    except OSError:
-        return None
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
-
-
-def _cache_read(key: str) -> Catalog | None:
-    import pickle
-
-    directory = _cache_dir()
-    path = None if directory is None else directory / f"catalog-{key}.pickle"
-    try:
-        if path is None or not path.is_file():
-            return None
-        with path.open("rb") as fh:
-            cat = pickle.load(fh)  # the user's own cache, written by nclplan
-        return cat if isinstance(cat, Catalog) else None
-    except Exception:  # a stale or damaged cache is only a slower start
-        return None
-
-
-def _cache_write(key: str, cat: Catalog) -> None:
-    directory = _cache_dir()
-    if directory is not None:
-        _store(directory / f"catalog-{key}.pickle", cat)
-
-
-def _store(path: Path, obj: Any) -> None:
-    """Pickle ``obj`` to ``path`` atomically and drop older caches of the same kind."""
-    import pickle
-    import tempfile
-
-    kind = path.name.split("-", 1)[0]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        for old in path.parent.glob(f"{kind}-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except Exception:  # a cache that cannot be written is only a slower next start
-        return
+                parts.append(f"{f.name}:{hashlib.sha256(read_bytes(f)).hexdigest()}")
+    except (OSError, CatalogError):
+        return None  # the full load reports the problem
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 class _FileCache:
-    """Each route file's parse and validation, kept while the file and nclplan are unchanged.
+    """Each route file's parse and validation, kept while the file's bytes and nclplan are
+    unchanged.
 
     What depends on other files (library reagents, ids, precursor links) is checked afresh on
     every load; only the single-file work is reused. Errors are not cached.
@@ -364,49 +411,43 @@ class _FileCache:
 
     def __init__(self) -> None:
         import hashlib
-        import pickle
 
-        self.entries: dict[str, Any] = {}
+        from nclplan import cache
+
+        self.stamp = hashlib.sha256("\n".join(code_stamp()).encode()).hexdigest()
+        self.entries = cache.read_routes(self.stamp)
         self.dirty = False
-        directory = _cache_dir()
-        self.path: Path | None = None
-        if directory is None:
-            return
-        stamp = hashlib.sha256("\n".join(_code_stamp()).encode()).hexdigest()[:16]
-        self.path = directory / f"routes-{stamp}.pickle"
-        try:
-            with self.path.open("rb") as fh:
-                entries = pickle.load(fh)  # the user's own cache, written by nclplan
-            if isinstance(entries, dict):
-                self.entries = entries
-        except Exception:  # no cache, or a damaged one: parse everything
-            self.entries = {}
 
     def load_route(self, path: Path) -> tuple[Route, dict[tuple[Any, ...], int], str]:
+        import hashlib
+
+        raw = read_bytes(path)
         try:
-            st = path.stat()
-            key, sig = str(path.resolve()), (st.st_size, st.st_mtime_ns)
-        except OSError:
-            return _load_route(path)
+            key = str(path.resolve())
+        except (OSError, RuntimeError):  # a symlink loop: parse it and let that fail
+            return _load_route(path, raw)
+        sig = hashlib.sha256(raw).hexdigest()
         hit = self.entries.get(key)
         if hit is not None and hit[0] == sig:
-            return hit[1]  # type: ignore[no-any-return]  # (route, lines, digest) as stored
-        result = _load_route(path)
+            return hit[1]
+        result = _load_route(path, raw)
         self.entries[key] = (sig, result)
         self.dirty = True
         return result
 
     def save(self) -> None:
-        if self.path is not None and self.dirty:
-            _store(self.path, self.entries)
+        from nclplan import cache
+
+        if self.dirty:
+            cache.write_routes(self.stamp, self.entries)
 
 
 def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
     cat = Catalog()
     route_files: list[Path] = []
     for d in dirs:
-        if not d.exists():
-            msg = f"{d}: catalog folder does not exist"
+        msg = _folder_problem(d)
+        if msg:
             if not collect:
                 raise CatalogError(msg)
             cat.errors.append(msg)
@@ -429,7 +470,9 @@ def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
                     if f.name != BLOCKS_FILE:
                         cat.digests[f"reagent:{key}"] = digests[key]
                     if key in into and into[key] != entry:
-                        msg = f"{f}: {key!r} is already defined differently in another library"
+                        msg = (
+                            f"{shown(f)}: {key!r} is already defined differently in another library"
+                        )
                         if not collect:
                             raise CatalogError(msg)
                         cat.errors.append(msg)
@@ -442,7 +485,8 @@ def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
             route, lines, route_digest = parsed.load_route(f)
             if route.id in cat.routes:
                 raise CatalogError(
-                    f"{f}:1: id: {route.id!r} is also defined in {cat.files[route.id]}"
+                    f"{shown(f)}:1: id: {route.id!r} is also defined in "
+                    f"{shown(cat.files[route.id])}"
                 )
             _cross_check(route, cat, f, lines)
         except CatalogError as exc:
@@ -468,16 +512,20 @@ def _link_problems(cat: Catalog) -> list[str]:
         for line in route.reagents:
             if line.made_by is not None and line.made_by not in cat.routes:
                 out.append(
-                    f"{cat.files[rid]}: reagents: {line.id}.made_by {line.made_by!r} "
+                    f"{shown(cat.files[rid])}: reagents: {line.id}.made_by {line.made_by!r} "
                     "is not a route of the catalog"
                 )
         for block in route.workup:
             if block not in cat.blocks:
-                out.append(f"{cat.files[rid]}: workup: {block!r} is not a purification block")
+                out.append(
+                    f"{shown(cat.files[rid])}: workup: {block!r} is not a purification block"
+                )
     for rid in cat.routes:
         chain = _precursor_chain(cat, rid, ())
         if chain is not None:
-            out.append(f"{cat.files[rid]}: precursor routes form a cycle: {' -> '.join(chain)}")
+            out.append(
+                f"{shown(cat.files[rid])}: precursor routes form a cycle: {' -> '.join(chain)}"
+            )
     return out
 
 
@@ -501,7 +549,7 @@ def _cross_check(route: Route, cat: Catalog, path: Path, lines: dict[tuple[Any, 
 
     errors = []
     for i, line in enumerate(route.reagents):
-        where = f"{path}:{lines.get(('reagents', i, 'reagent'), 1)}: reagents.{i}.reagent"
+        where = f"{shown(path)}:{lines.get(('reagents', i, 'reagent'), 1)}: reagents.{i}.reagent"
         reagent = cat.reagents.get(line.reagent)
         if reagent is None:
             close = difflib.get_close_matches(line.reagent, list(cat.reagents), n=3)
@@ -532,18 +580,22 @@ def _cross_check(route: Route, cat: Catalog, path: Path, lines: dict[tuple[Any, 
         n = chemistry.atoms_of(chemistry.normalize_hydrate(reagent.formula), route.target.metal)
         if n == 0:
             errors.append(
-                f"{path}: metal precursor {metal.reagent!r} holds no {route.target.metal}"
+                f"{shown(path)}: metal precursor {metal.reagent!r} holds no {route.target.metal}"
             )
     if route.target.formula is not None:
         try:
             cluster = chemistry.parse_cluster(route.target.formula)
         except UsageError as exc:
-            errors.append(f"{path}:{lines.get(('target', 'formula'), 1)}: target.formula: {exc}")
+            errors.append(
+                f"{shown(path)}:{lines.get(('target', 'formula'), 1)}: target.formula: {exc}"
+            )
         else:
             if cluster.metal != route.target.metal:
-                errors.append(f"{path}: target.metal {route.target.metal} does not match formula")
+                errors.append(
+                    f"{shown(path)}: target.metal {route.target.metal} does not match formula"
+                )
             if route.target.metal_atoms not in (None, cluster.metal_atoms):
-                errors.append(f"{path}: target.metal_atoms does not match formula")
+                errors.append(f"{shown(path)}: target.metal_atoms does not match formula")
     if errors:
         raise CatalogError("\n".join(errors))
 
@@ -561,13 +613,15 @@ def _ratio_problems(route: Route, cat: Catalog, path: Path) -> list[str]:
         line = route.line(c.controls)
         mine = published_amounts(line, cat.reagents[line.reagent])
         if metal.amount is None or mine.amount is None:
-            out.append(f"{path}: conditions: {c.name} controls {line.id}, whose moles are unknown")
+            out.append(
+                f"{shown(path)}: conditions: {c.name} controls {line.id}, whose moles are unknown"
+            )
             continue
         per_unit = metal_atoms_per_unit(route, cat.reagents[route.metal_line.reagent])
         eq = float((mine.amount / (metal.amount * per_unit)).to(U("")).magnitude)
         if abs(eq - c.value.value) > 0.03 * c.value.value:
             out.append(
-                f"{path}: conditions: {c.name} is {c.value.value:g} but the published "
+                f"{shown(path)}: conditions: {c.name} is {c.value.value:g} but the published "
                 f"amounts give {eq:.3g} equivalents of {line.id} per metal atom"
             )
     return out

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from nclplan.errors import UsageError
+from nclplan.safetext import short
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,8 @@ def parse_charge(text: str) -> tuple[str, int]:
     body = m.group("body") or m.group("body2")
     n = m.group("n") if m.group("body") else m.group("n2")
     sign = m.group("sign") if m.group("body") else m.group("sign2")
+    if n and len(n) > 3:
+        raise UsageError(f"cluster formula {short(text)}: a charge above 999")
     value = int(n) if n else 1
     return body.strip("[] "), value if sign == "+" else -value
 
@@ -186,8 +189,10 @@ def parse_cluster(text: str) -> Cluster:
     m = _CLUSTER_RE.match(body.replace(" ", ""))
     if not m:
         raise UsageError(
-            f"cannot read cluster formula {text!r} (e.g. Au25(PET)18 or [Au25(SC2H4Ph)18]-)"
+            f"cannot read cluster formula {short(text)!r} (e.g. Au25(PET)18 or [Au25(SC2H4Ph)18]-)"
         )
+    if any(len(n) > 5 for n in re.findall(r"\d+", body)):  # Au<309 nines> overflows a float
+        raise UsageError(f"cluster formula {short(text)}: an atom or ligand count above 99999")
     ligands: list[tuple[str, int]] = []
     for lm in re.finditer(r"\(([^()]+)\)(\d*)|([A-Z][a-z]?)(\d*)", m.group("rest")):
         name = lm.group(1) or lm.group(3)

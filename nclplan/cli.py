@@ -7,21 +7,43 @@ as Markdown or JSON, a table); messages go to stderr so that piping works.
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
 
-import typer
 
-from nclplan import __version__
-from nclplan.errors import (
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    """Ctrl-C while the imports below run (~0.1 s): one line and 130, not a traceback."""
+    os.write(2, b"nclplan: interrupted\n")
+    os._exit(130)
+
+
+# Installed before the heavy imports, restored right after them (a program that imports this
+# module keeps its own handler; main() turns later Ctrl-C into the same line and code).
+_previous_sigint = None
+try:
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        _previous_sigint = signal.signal(signal.SIGINT, _interrupted_while_starting)
+except ValueError:  # not the main thread: nothing to guard
+    pass
+
+from enum import StrEnum  # noqa: E402  (after the handler, on purpose)
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING, Annotated, NoReturn  # noqa: E402
+
+import typer  # noqa: E402
+
+from nclplan import __version__  # noqa: E402
+from nclplan.errors import (  # noqa: E402
     EXIT_FAILURE,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     NclplanError,
     UsageError,
 )
+from nclplan.safetext import visible  # noqa: E402
+
+if _previous_sigint is not None:
+    signal.signal(signal.SIGINT, _previous_sigint)
 
 if TYPE_CHECKING:
     from nclplan.plan import Plan
@@ -66,10 +88,18 @@ class CatalogFormat(StrEnum):
     md = "md"
 
 
+def _folder(text: str) -> Path:
+    """A --catalog or check path: "" would silently mean the current folder."""
+    if not text.strip():
+        raise typer.BadParameter("an empty name is not a folder")
+    return Path(text)
+
+
 CatalogOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--catalog",
+        parser=_folder,
         help="Extra folder of protocol YAML files (repeatable; also NCLPLAN_PATH).",
         show_default=False,
     ),
@@ -77,7 +107,8 @@ CatalogOpt = Annotated[
 
 
 def _err(message: str) -> None:
-    sys.stderr.write(f"nclplan: {message}\n")
+    """One message line on stderr; control characters in it are shown, not obeyed."""
+    sys.stderr.write(f"nclplan: {visible(message)}\n")
 
 
 def _version(value: bool) -> None:
@@ -408,7 +439,10 @@ def show(
 def check(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Protocol files or folders to check (default: the catalog in use)."),
+        typer.Argument(
+            help="Protocol files or folders to check (default: the catalog in use).",
+            parser=_folder,
+        ),
     ] = None,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -417,20 +451,55 @@ def check(
 
     cat = load_catalog([*(catalog or ()), *(paths or ())], collect=True)
     for e in cat.errors:
-        sys.stderr.write(e + "\n")
+        sys.stderr.write(visible(e) + "\n")
     if cat.errors:
         _err(f"{len(cat.errors)} problem(s) found")
         raise typer.Exit(EXIT_FAILURE)
     sys.stdout.write(f"ok: {len(cat.routes)} routes, {len(cat.reagents)} reagents\n")
 
 
+class _ClosedStream:
+    """Stands in for a closed stdout (``>&-``): writing the product fails like a write would."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def buffer(self) -> _ClosedStream:
+        return self
+
+
+def _silence_stdout() -> None:
+    """After a failed write to stdout, point it at /dev/null so the flush at exit is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        sys.stdout = _ClosedStream()
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console entry point: one error boundary for the whole program."""
+    if sys.stderr is None:  # 2>&-: messages have nowhere to go, the exit code still tells
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115  (lives as long as the process)
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
     args = sys.argv[1:] if argv is None else argv
     try:
         code = app(args=args, prog_name="nclplan", standalone_mode=False)
         if code == EXIT_INTERRUPTED:  # click returns 130 for Ctrl-C without standalone mode
             _err("interrupted")
+        sys.stdout.flush()  # a full disk is reported here, not by the interpreter at exit
         sys.exit(code if isinstance(code, int) else 0)
     except NclplanError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
@@ -445,17 +514,40 @@ def main(argv: list[str] | None = None) -> NoReturn:
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         # The reader (head, jq) went away: not an error of ours. Silence the flush at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
+        sys.exit(EXIT_FAILURE)
+    except OSError as exc:
+        if exc.filename is not None or os.environ.get(DEBUG_ENV):
+            _internal(exc)
+        # Files are reported as OutputError/CatalogError; a bare OSError is stdout (/dev/full,
+        # closed, a vanished terminal).
+        _err(f"cannot write the output to standard output ({exc.strerror or exc})")
+        _silence_stdout()
         sys.exit(EXIT_FAILURE)
     except Exception as exc:
         # Click's usage errors (typer vendors click privately, so match by shape, not class).
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
         if callable(show) and isinstance(exit_code, int):
-            show(file=sys.stderr)
-            sys.exit(exit_code)
-        if os.environ.get(DEBUG_ENV):
-            raise
-        _err(f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
-        _err(f"this is a bug in nclplan; rerun with {DEBUG_ENV}=1 for the traceback")
-        sys.exit(EXIT_INTERNAL)
+            _usage(exc, show, exit_code)
+        _internal(exc)
+
+
+def _usage(exc: Exception, show: object, exit_code: int) -> NoReturn:
+    """A click usage error as one line (the help that ``nclplan`` alone prints stays whole)."""
+    fmt = getattr(exc, "format_message", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" or not callable(fmt):
+        assert callable(show)
+        show(file=sys.stderr)
+        sys.exit(exit_code)
+    ctx = getattr(exc, "ctx", None)
+    where = getattr(ctx, "command_path", None) or "nclplan"
+    _err(f"{' '.join(str(fmt()).split())} (see '{where} --help')")
+    sys.exit(exit_code)
+
+
+def _internal(exc: BaseException) -> NoReturn:
+    if os.environ.get(DEBUG_ENV):
+        raise exc
+    _err(f"internal error: {type(exc).__name__}: {exc}".splitlines()[0][:300])
+    _err(f"this is a bug in nclplan; rerun with {DEBUG_ENV}=1 for the traceback")
+    sys.exit(EXIT_INTERNAL)

@@ -65,6 +65,28 @@ def _quantity_nodes(plan: Plan, data: dict[str, Any]) -> list[dict[str, Any]]:
     return nodes
 
 
+_TEXT_KEYS = ("name", "description", "text", "keywords", "alternateName", "unitText")
+
+
+def _plain_text(node: Any, experiment_id: str) -> Any:
+    """A graph node whose text fields are plain text, HTML-escaped for the importer.
+
+    eLabFTW and other importers show ``name``, ``description`` and step ``text`` as HTML, so a
+    ``<script>`` in catalog text must arrive as ``&lt;script&gt;``. The experiment's ``text`` is
+    the procedure as HTML, already escaped by the renderer, and stays as it is.
+    """
+    import html
+
+    from nclplan.safetext import strip_controls
+
+    out = dict(node)
+    for key in _TEXT_KEYS:
+        value = out.get(key)
+        if isinstance(value, str) and not (key == "text" and node.get("@id") == experiment_id):
+            out[key] = html.escape(strip_controls(value), quote=False)
+    return out
+
+
 def build(plan: Plan, files: dict[str, bytes], *, body_html: str) -> bytes:
     """The .eln archive as bytes. ``files`` maps names in the experiment folder to contents."""
     from nclplan import __version__
@@ -157,7 +179,7 @@ def build(plan: Plan, files: dict[str, bytes], *, body_html: str) -> bytes:
     ]
     metadata = (
         json.dumps(
-            {"@context": f"{RO_CRATE}/context", "@graph": graph},
+            {"@context": f"{RO_CRATE}/context", "@graph": [_plain_text(n, exp) for n in graph]},
             indent=2,
             ensure_ascii=False,
             sort_keys=True,

@@ -219,13 +219,14 @@ CSV_COLUMNS = [
 
 def reagents_csv(plan: Plan) -> str:
     """The reagent table for ordering and inventory: one row per reagent, canonical units."""
-    import csv
     import io
+
+    from nclplan.safetext import SafeCsvWriter
 
     data = plan_to_dict(plan)
     labels = {x.line.id: x.reagent.label for x in plan.scaled.reagents}
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = SafeCsvWriter(buf)
     writer.writerow(CSV_COLUMNS)
     for r in data["reagents"]:
 
@@ -300,12 +301,13 @@ def dumps_line(data: Any) -> str:
 
 def design_csv(points: list[list[str]], plans: list[dict[str, Any]]) -> str:
     """The design-of-experiments sheet: one row per point with its settings and plan id."""
-    import csv
     import io
+
+    from nclplan.safetext import SafeCsvWriter
 
     names = [s.split("=", 1)[0] for s in points[0]] if points else []
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = SafeCsvWriter(buf)
     w.writerow(["point", *names, "plan_id", "metal_amount_mmol", "expected", "warnings"])
     for i, (point, plan) in enumerate(zip(points, plans, strict=True), start=1):
         expected = "; ".join(
@@ -328,11 +330,12 @@ def design_csv(points: list[list[str]], plans: list[dict[str, Any]]) -> str:
 
 def shopping_csv(entries: list[dict[str, Any]]) -> str:
     """The combined reagent list of a sweep."""
-    import csv
     import io
 
+    from nclplan.safetext import SafeCsvWriter
+
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = SafeCsvWriter(buf)
     w.writerow(
         [
             "name",

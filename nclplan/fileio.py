@@ -1,14 +1,60 @@
 """Atomic file writes: a reader sees the old file or the new one, never half of one, and an
-existing file is only replaced when the user said --force."""
+existing file is only replaced when the user said --force.
+
+``--force`` replaces a regular file (or the regular file a symlink points to) and keeps its
+permission bits; it never replaces a device, a FIFO, a socket or a folder. A sweep folder is
+replaced only file by file, and only files nclplan wrote there (named in its manifest); a
+folder holding anything else is refused, whatever ``--force`` says.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 
 from nclplan.errors import OutputError
+from nclplan.safetext import visible
+
+MANIFEST = ".nclplan-manifest.json"
+# The only names a sweep writes; nothing else in a folder is ever replaced or removed.
+_SWEEP_NAME = re.compile(r"^(?:point-\d+\.[a-z]+|design\.csv|shopping-list\.csv)$")
+_TMP_PREFIX = ".nclplan-"  # short: a 255-byte output name must still leave room for it
+
+
+def _fail(path: Path, exc: OSError, what: str = "cannot write") -> OutputError:
+    return OutputError(f"{visible(path)}: {what} ({exc.strerror or exc})")
+
+
+def _existing(path: Path, force: bool) -> tuple[Path, int | None]:
+    """Where to write for ``path`` and the mode to keep; refuse what must not be replaced."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return path, None
+    except OSError as exc:
+        raise _fail(path, exc) from exc
+    target = path
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            st = os.stat(path)
+        except OSError as exc:  # dangling or looping link: not a file to replace
+            raise OutputError(f"{visible(path)}: a symbolic link to nothing writable") from exc
+        target = Path(os.path.realpath(path))
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{visible(path)}: is a folder")
+    if not stat.S_ISREG(st.st_mode):
+        raise OutputError(
+            f"{visible(path)}: not a regular file (a device, FIFO or socket); "
+            "nclplan writes only regular files"
+        )
+    if not force:
+        raise OutputError(f"{visible(path)}: already exists; use --force to replace it")
+    return target, stat.S_IMODE(st.st_mode)
 
 
 def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
@@ -19,70 +65,119 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
     """
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise OutputError(f"{path}: folder {parent} does not exist")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder")
-    if path.exists() and not force:
-        raise OutputError(f"{path}: already exists; use --force to replace it")
+        raise OutputError(f"{visible(path)}: folder {visible(parent)} does not exist")
+    target, mode = _existing(path, force)
+    parent = target.parent
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, suffix=".tmp", dir=parent)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write in {parent} ({exc.strerror})") from exc
+        raise _fail(path, exc, f"cannot write in {visible(parent)}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        if force:
-            os.replace(tmp, path)
+        os.chmod(tmp, 0o644 if mode is None else mode)
+        if mode is not None:
+            os.replace(tmp, target)
         else:
             try:
-                os.link(tmp, path)
+                os.link(tmp, target)
             except FileExistsError:
-                raise OutputError(f"{path}: already exists; use --force to replace it") from None
+                raise OutputError(
+                    f"{visible(path)}: already exists; use --force to replace it"
+                ) from None
             finally:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from exc
+        raise _fail(path, exc) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
 
 
-def write_folder(path: Path, files: dict[str, str | bytes], *, force: bool = False) -> None:
-    """Write a folder of files all at once: build it beside the target, then rename it in.
+def _owned_names(path: Path, force: bool) -> list[str]:
+    """The files of an existing folder that nclplan may replace; refuse any other content.
 
-    An existing non-empty folder is only replaced with ``force``; a failure leaves nothing.
+    An empty folder may be written without ``--force``; a folder of nclplan's own sweep output
+    (every entry named in its manifest, a regular file, with a sweep's name) only with it.
+    """
+    try:
+        entries = sorted(os.listdir(path))
+    except OSError as exc:
+        raise _fail(path, exc, "cannot read the folder") from exc
+    if not entries:
+        return []
+    listed: set[str] = set()
+    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+        raw = (path / MANIFEST).read_text(encoding="utf-8")
+        data = json.loads(raw)
+        if data.get("written_by") == "nclplan":
+            listed = {n for n in data["files"] if isinstance(n, str)}
+    foreign = [
+        n
+        for n in entries
+        if n != MANIFEST
+        and not (n in listed and _SWEEP_NAME.match(n) and stat.S_ISREG(os.lstat(path / n).st_mode))
+    ]
+    if foreign:
+        shown = ", ".join(visible(n) for n in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise OutputError(
+            f"{visible(path)}: the folder holds files nclplan did not write ({shown}); "
+            "give a new or empty folder"
+        )
+    if not force:
+        raise OutputError(f"{visible(path)}: folder is not empty; use --force to replace it")
+    return [n for n in entries if n != MANIFEST]
+
+
+def write_folder(path: Path, files: dict[str, str | bytes], *, force: bool = False) -> None:
+    """Write a folder of files: a new folder is built beside the target and renamed in.
+
+    Into an existing folder (``-o . --force`` included) each file is replaced atomically, then
+    nclplan's own files of the previous run that this run does not write are removed; a file
+    nclplan did not write is never touched.
     """
     import shutil
 
+    assert all(_SWEEP_NAME.match(n) for n in files), "only sweep names are written"
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise OutputError(f"{path}: folder {parent} does not exist")
-    if path.exists() and not path.is_dir():
-        raise OutputError(f"{path}: exists and is not a folder")
-    if path.is_dir() and any(path.iterdir()) and not force:
-        raise OutputError(f"{path}: folder is not empty; use --force to replace it")
+        raise OutputError(f"{visible(path)}: folder {visible(parent)} does not exist")
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=parent))
+        st = os.lstat(path)
+    except FileNotFoundError:
+        st = None
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write in {parent} ({exc.strerror})") from exc
+        raise _fail(path, exc) from exc
+    if st is not None and not stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{visible(path)}: exists and is not a folder")
+    old = _owned_names(path, force) if st is not None else []
+    manifest = json.dumps({"files": sorted(files), "written_by": "nclplan"}, indent=2) + "\n"
+    build_in = path if st is not None else parent
     try:
-        for name, data in files.items():
+        tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=build_in))
+    except OSError as exc:
+        raise _fail(path, exc, f"cannot write in {visible(build_in)}") from exc
+    try:
+        for name, data in {**files, MANIFEST: manifest}.items():
             (tmp / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o755)
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=parent))
-            os.replace(path, old / "x")
+            os.chmod(tmp / name, 0o644)
+        if st is None:
+            os.chmod(tmp, 0o755)
             os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
+            return
+        for name in sorted(files):
+            os.replace(tmp / name, path / name)
+        for name in old:
+            if name not in files:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path / name)
+        os.replace(tmp / MANIFEST, path / MANIFEST)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from exc
+        raise _fail(path, exc) from exc
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

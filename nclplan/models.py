@@ -50,10 +50,44 @@ FAMILY_TITLES: dict[str, str] = {
 }
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(r"\s*[\t\n\r]\s*")
+
+
+def _plain_text(value: Any) -> Any:
+    """Catalog text as one line of plain text: line breaks and tabs fold to a space (as Markdown
+    would), and any other control character is refused.
+
+    A newline in a checkpoint would start a heading or a raw ``<script>`` line in Markdown, and an
+    ESC byte would reach the terminal; catalog text has no use for either.
+    """
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad:
+            raise ValueError(
+                f"control character U+{ord(bad.group()):04X} is not allowed in catalog text"
+            )
+        return (
+            _LINE_BREAKS.sub(" ", value)
+            if "\n" in value or "\t" in value or "\r" in value
+            else value
+        )
+    if isinstance(value, list):
+        return [_plain_text(v) for v in value]
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: _plain_text(v) for k, v in data.items()}
+        return _plain_text(data)
 
 
 class Provenance(_Strict):
@@ -63,6 +97,7 @@ class Provenance(_Strict):
     estimate: str | None = Field(default=None, min_length=8)
 
 
+MIN_MAGNITUDE, MAX_MAGNITUDE = 1e-12, 1e12  # any catalog number outside is a typo or an attack
 _NUM_RE = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
@@ -94,6 +129,9 @@ class Num(Provenance):
     def _finite(cls, v: float) -> float:
         if v != v or v in (float("inf"), float("-inf")):
             raise ValueError("must be a finite number")
+        if v != 0 and not MIN_MAGNITUDE <= abs(v) <= MAX_MAGNITUDE:
+            # 1e-320 mmol or 1e300 mL plans with hundreds of digits or overflows to infinity
+            raise ValueError(f"{v:.3g} is not a plausible laboratory number")
         return v
 
     @field_validator("unit")
@@ -104,6 +142,27 @@ class Num(Provenance):
         if not is_unit(v):
             raise ValueError(f"unknown unit {v!r}")
         return v
+
+
+def _unit_problem(num: Num | None, dims: tuple[str, ...], what: str, *, positive: bool) -> str:
+    """Why ``num`` cannot be a ``what`` (wrong dimension, zero or negative), or ``""``."""
+    if num is None:
+        return ""
+    from nclplan.units import dimension
+
+    if dimension(num.unit) not in dims:
+        unit = num.unit or "no unit"
+        return f"{unit} is not a unit of {what}"
+    if positive and num.value <= 0:
+        return f"{what} must be larger than zero"
+    return ""
+
+
+def _raise_unit_problems(problems: dict[str, str]) -> None:
+    """One ``field: message`` error (the loader turns it into file:line)."""
+    for key, problem in problems.items():
+        if problem:
+            raise ValueError(f"{key}: {problem}")
 
 
 class Range(Provenance):
@@ -220,6 +279,24 @@ class ReagentLine(Provenance):
             raise ValueError("only a solution has a concentration")
         return self
 
+    @model_validator(mode="after")
+    def _units_fit(self) -> ReagentLine:
+        _raise_unit_problems(
+            {
+                "amount": _unit_problem(self.amount, ("[substance]",), "amount", positive=True),
+                "mass": _unit_problem(self.mass, ("[mass]",), "mass", positive=True),
+                "volume": _unit_problem(self.volume, ("[length] ** 3",), "volume", positive=True),
+                "concentration": _unit_problem(
+                    self.concentration,
+                    ("[substance] / [length] ** 3", "[mass] / [length] ** 3"),
+                    "concentration",
+                    positive=True,
+                ),
+                "purity": _unit_problem(self.purity, ("dimensionless",), "purity", positive=True),
+            }
+        )
+        return self
+
     def numbers(self) -> list[tuple[str, Num]]:
         return [
             (k, v)
@@ -307,6 +384,21 @@ class Condition(Provenance):
             raise ValueError("a parameter needs a value")
         return self
 
+    @model_validator(mode="after")
+    def _plannable(self) -> Condition:
+        from nclplan.units import CANONICAL, dimension
+
+        for key, num in self.numbers():
+            if dimension(num.unit) not in CANONICAL:
+                raise ValueError(f"{key}: {num.unit} is not a unit a condition can be planned in")
+        if (
+            self.value is not None
+            and self.range is not None
+            and (dimension(self.value.unit) != dimension(self.range.min.unit))
+        ):
+            raise ValueError("range: the range and the value have different dimensions")
+        return self
+
     def numbers(self) -> list[tuple[str, Num]]:
         out: list[tuple[str, Num]] = []
         if self.value is not None:
@@ -328,6 +420,19 @@ class Step(Provenance):
     checkpoint: str | None = None
     condition: Identifier | None = None  # a parameter whose --set value this step follows
 
+    @model_validator(mode="after")
+    def _units_fit(self) -> Step:
+        _raise_unit_problems(
+            {
+                "duration": _unit_problem(self.duration, ("[time]",), "time", positive=True),
+                "temperature": _unit_problem(
+                    self.temperature, ("[temperature]",), "temperature", positive=False
+                ),
+                "ph": _unit_problem(self.ph, ("dimensionless",), "pH", positive=False),
+            }
+        )
+        return self
+
     def numbers(self) -> list[tuple[str, Num]]:
         return [
             (k, v) for k in ("duration", "temperature", "ph") if (v := getattr(self, k)) is not None
@@ -345,6 +450,16 @@ class Fingerprint(Provenance):
 class Yield(Provenance):
     value: Num  # percent or fraction
     basis: str  # "Au atom basis", ...
+
+    @model_validator(mode="after")
+    def _a_yield(self) -> Yield:
+        from nclplan.units import convert, dimension
+
+        if dimension(self.value.unit) != "dimensionless":
+            raise ValueError(f"value: {self.value.unit} is not a unit of a yield (%)")
+        if not 0 < convert(self.value.value, self.value.unit, "percent") <= 100:
+            raise ValueError("value: a yield lies above 0 % and at most 100 %")
+        return self
 
 
 class RouteHazard(Provenance):

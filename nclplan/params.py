@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from nclplan.errors import UsageError
 from nclplan.models import Condition, Num, Reagent, ReagentLine, Route, Step, Target
+from nclplan.safetext import short
 from nclplan.units import convert, dimension, fmt_stated, magnitude, parse_quantity
 
 _SETTING = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.+?)\s*$")
@@ -46,7 +47,7 @@ def _value(cond: Condition, text: str) -> float:
     """The value typed for ``cond``, in the condition's own unit."""
     assert cond.value is not None
     unit = cond.value.unit
-    what = f"--set {cond.name}={text}"
+    what = f"--set {cond.name}={short(text)}"
     plain: float | None
     try:
         plain = float(text)
@@ -76,7 +77,37 @@ def _value(cond: Condition, text: str) -> float:
         raise UsageError(f"{what}: below absolute zero")
     if unit and dimension(unit) == "[time]" and value <= 0:
         raise UsageError(f"{what}: a time must be positive")
+    _plausible(cond, value, what)
     return value
+
+
+def _plausible(cond: Condition, value: float, what: str) -> None:
+    """Refuse a value as absurd as a refused scale: 1e308 h overflows to Infinity in JSON, and
+    1e-320 equivalents plans with hundreds of zeros.
+
+    A value more than MAX_FACTOR times larger or smaller than the published one is refused
+    (temperatures and pH have their own checks and an absolute scale).
+    """
+    from nclplan.models import MAX_MAGNITUDE, MIN_MAGNITUDE
+    from nclplan.scale import MAX_FACTOR
+
+    assert cond.value is not None
+    if value != 0 and not MIN_MAGNITUDE <= abs(value) <= MAX_MAGNITUDE:
+        raise UsageError(f"{what}: {value:.3g} is not a plausible value")
+    unit = cond.value.unit
+    published = cond.value.value
+    if unit and dimension(unit) == "[temperature]":
+        if convert(value, unit, "K") > 5000:
+            raise UsageError(f"{what}: {value:.3g} {unit} is not a plausible temperature")
+        return
+    if cond.name == "ph" or published == 0 or value == 0:
+        return
+    ratio = abs(value / published)
+    if not 1 / MAX_FACTOR <= ratio <= MAX_FACTOR:
+        raise UsageError(
+            f"{what}: more than {MAX_FACTOR:g} times away from the published "
+            f"{fmt_stated(published, unit)}; not a plausible value"
+        )
 
 
 def apply_settings(route: Route, reagents: dict[str, Reagent], settings: dict[str, str]) -> Applied:

@@ -283,12 +283,33 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2", "html", "xml")),
+        finalize=_no_controls,
     )
 
 
 def _md_cell(text: Any) -> str:
-    """Text safe inside a Markdown table cell (pipes and newlines would break the row)."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell (pipes and newlines would break the row).
+
+    Backslashes are doubled first: a literal ``\\|`` would otherwise become ``\\\\|``, an
+    escaped backslash followed by a pipe that ends the cell.
+    """
+    return " ".join(str(text).replace("\\", "\\\\").replace("|", "\\|").splitlines())
+
+
+def _no_controls(value: Any) -> Any:
+    """Jinja ``finalize``: no template prints a control character (ESC, BEL, ...) of any value.
+
+    Newlines and tabs stay (templates place them); Markup stays Markup so HTML is not escaped
+    twice.
+    """
+    if not isinstance(value, str):
+        return value
+    from nclplan.safetext import strip_controls
+
+    clean = strip_controls(value, keep_lines=True)
+    if clean is value or clean == value:
+        return value
+    return type(value)(clean) if isinstance(value, Markup) else clean
 
 
 def documents(plan: Plan) -> list[tuple[Plan, str]]:

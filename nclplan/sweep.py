@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nclplan.errors import UsageError
+from nclplan.safetext import short
 from nclplan.units import fmt_number
 
 MAX_POINTS = 10_000
@@ -28,28 +29,30 @@ class Axis:
 def parse_vary(spec: str) -> Axis:
     m = _VARY.match(spec)
     if not m:
-        raise UsageError(f"--vary {spec!r}: write NAME=START:STOP:STEP or NAME=V1,V2,...")
+        raise UsageError(f"--vary {short(spec)}: write NAME=START:STOP:STEP or NAME=V1,V2,...")
     name, body = m.group(1), m.group(2)
     if ":" in body:
         parts = body.split(":")
         if len(parts) != 3:
-            raise UsageError(f"--vary {spec!r}: a range is START:STOP:STEP")
+            raise UsageError(f"--vary {short(spec)}: a range is START:STOP:STEP")
         try:
             start, stop, step = (float(p) for p in parts)
         except ValueError:
             raise UsageError(
-                f"--vary {spec!r}: START, STOP and STEP are plain numbers in the parameter's unit"
+                f"--vary {short(spec)}: START, STOP and STEP are plain numbers "
+                "in the parameter's unit"
             ) from None
         if not all(math.isfinite(x) for x in (start, stop, step)) or step <= 0 or stop < start:
-            raise UsageError(f"--vary {spec!r}: need START <= STOP and STEP > 0")
-        count = math.floor((stop - start) / step + 1e-9) + 1
+            raise UsageError(f"--vary {short(spec)}: need START <= STOP and STEP > 0")
+        span = (stop - start) / step  # 0:1:1e-310 is infinite: refuse it before floor()
+        count = math.floor(span + 1e-9) + 1 if span < MAX_POINTS else MAX_POINTS + 1
         if count > MAX_POINTS:
-            raise UsageError(f"--vary {spec!r}: {count} points is more than {MAX_POINTS}")
+            raise UsageError(f"--vary {short(spec)}: more than {MAX_POINTS} points")
         values = tuple(fmt_number(start + i * step, 12, trailing=False) for i in range(count))
     else:
         values = tuple(v.strip() for v in body.split(",") if v.strip())
         if not values:
-            raise UsageError(f"--vary {spec!r}: no values")
+            raise UsageError(f"--vary {short(spec)}: no values")
     return Axis(name, values)
 
 

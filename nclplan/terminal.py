@@ -6,17 +6,23 @@ from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.panel import Panel
 from rich.table import Table
 
 from nclplan.catalog import Catalog
 from nclplan.models import FAMILY_TITLES, Route
 from nclplan.plan import count_provenance
+from nclplan.safetext import strip_controls
 
 if TYPE_CHECKING:
     from nclplan.chemistry import ClusterReport
     from nclplan.plan import Plan
+
+
+def escape(text: str) -> str:
+    """Catalog or user text for rich: markup escaped, control characters (ESC, OSC) removed."""
+    return _markup_escape(strip_controls(text))
 
 
 def _console() -> Console:
@@ -136,7 +142,7 @@ def print_list(rows: list[dict[str, Any]]) -> None:
             escape(name),
             r["metal"],
             r["family"],
-            r["references"][0] if r["references"] else "",
+            escape(r["references"][0]) if r["references"] else "",
             f"{r['numbers']['reported']}/{r['numbers']['estimated']}",
         )
     c.print(table)

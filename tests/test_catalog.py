@@ -201,17 +201,23 @@ def test_catalog_cache_follows_file_changes(tmp_path: Path, user_routes: tuple[P
 
     user, text = user_routes
     first = load_catalog([user])
-    assert list((tmp_path / "cache").glob("catalog-*.pickle"))
+    assert (tmp_path / "cache" / "nclplan" / "catalog.json").is_file()
     again = load_catalog([user])  # from the cache
     assert again.routes["my-au25"] == first.routes["my-au25"]
     assert again.digests == first.digests
     (user / "my-au25.yaml").write_text(text.replace("My Au25(PET)18 variant", "Renamed"))
     os.utime(user / "my-au25.yaml", ns=(1, 1))  # even with an old mtime the size changed
     assert load_catalog([user]).routes["my-au25"].title == "Renamed"
+    # same size and mtime, other bytes: the cache is keyed on content
+    st = (user / "my-au25.yaml").stat()
+    (user / "my-au25.yaml").write_text(text.replace("My Au25(PET)18 variant", "Renamer"))
+    os.utime(user / "my-au25.yaml", ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (user / "my-au25.yaml").stat().st_size == st.st_size
+    assert load_catalog([user]).routes["my-au25"].title == "Renamer"
     # a damaged cache is ignored, and a broken file is never hidden by the cache
-    for f in (tmp_path / "cache").glob("catalog-*.pickle"):
-        f.write_bytes(b"not a pickle")
-    assert load_catalog([user]).routes["my-au25"].title == "Renamed"
+    for f in (tmp_path / "cache" / "nclplan").glob("*.json"):
+        f.write_bytes(b"not JSON")
+    assert load_catalog([user]).routes["my-au25"].title == "Renamer"
     (user / "my-au25.yaml").write_text("id: [")
     with pytest.raises(CatalogError):
         load_catalog([user])
@@ -229,7 +235,7 @@ def test_check_reuses_parses_but_sees_every_change(
 ) -> None:
     user, text = user_routes
     assert load_catalog([user], collect=True).errors == []
-    assert list((tmp_path / "cache").glob("routes-*.pickle"))
+    assert (tmp_path / "cache" / "nclplan" / "routes.json").is_file()
     assert load_catalog([user], collect=True).errors == []  # from the per-file cache
     (user / "my-au25.yaml").write_text(text.replace("39.4 mg", "39.4 furlongs"))
     errors = load_catalog([user], collect=True).errors

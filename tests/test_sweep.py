@@ -59,6 +59,7 @@ def test_folder_output(tmp_path: Path, run_cli: Runner) -> None:
     )
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        ".nclplan-manifest.json",  # what --force may replace, and nothing else
         "design.csv",
         "point-1.md",
         "point-2.md",
@@ -70,7 +71,7 @@ def test_folder_output(tmp_path: Path, run_cli: Runner) -> None:
     assert "(2 h" in (out / "point-1.md").read_text()
     code, _, err = run_cli(["sweep", "Au25", "--vary", "aging_time=2", "-o", str(out)])
     assert code == 1 and "--force" in err
-    assert len(list(out.iterdir())) == 5
+    assert len(list(out.iterdir())) == 6
     assert sorted(p.name for p in tmp_path.iterdir()) == ["study"]
 
 
