@@ -85,9 +85,15 @@ class _Strict(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _plain_text_fields(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {k: _plain_text(v) for k, v in data.items()}
-        return _plain_text(data)
+        if not isinstance(data, dict):
+            return _plain_text(data)
+        out = {}
+        for key, value in data.items():
+            try:
+                out[key] = _plain_text(value)
+            except ValueError as exc:  # "title: ..." lets the loader name the field's line
+                raise ValueError(f"{key}: {exc}") from None
+        return out
 
 
 class Provenance(_Strict):
