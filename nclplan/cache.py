@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +77,7 @@ def _mine(st: os.stat_result) -> bool:
 # ---- data-only encoding ------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
 def _models() -> dict[str, Any]:
     """The classes the cache may rebuild: the pydantic models of nclplan.models, by name."""
     from pydantic import BaseModel
@@ -95,19 +97,22 @@ def _encode(obj: Any) -> Any:
     """JSON for a validated model tree: every object is ``{"__m": ...}`` or ``{"__d": ...}``."""
     from pydantic import BaseModel
 
-    if isinstance(obj, BaseModel):
-        return {
-            "__m": type(obj).__name__,
-            "f": [[k, _encode(v)] for k, v in obj.__dict__.items()],
-            "s": sorted(obj.model_fields_set),
-        }
-    if isinstance(obj, list | tuple):
-        return [_encode(x) for x in obj]
-    if isinstance(obj, dict):
-        return {"__d": [[k, _encode(v)] for k, v in obj.items()]}
-    if obj is None or isinstance(obj, str | int | float | bool):
-        return obj
-    raise TypeError(f"cannot cache {type(obj).__name__}")
+    def enc(obj: Any) -> Any:
+        if isinstance(obj, str | int | float | bool) or obj is None:
+            return obj
+        if isinstance(obj, BaseModel):
+            return {
+                "__m": type(obj).__name__,
+                "f": [[k, enc(v)] for k, v in obj.__dict__.items()],
+                "s": sorted(obj.model_fields_set),
+            }
+        if isinstance(obj, list | tuple):
+            return [enc(x) for x in obj]
+        if isinstance(obj, dict):
+            return {"__d": [[k, enc(v)] for k, v in obj.items()]}
+        raise TypeError(f"cannot cache {type(obj).__name__}")
+
+    return enc(obj)
 
 
 def _decoder() -> Any:
@@ -136,7 +141,8 @@ def _decoder() -> Any:
 # ---- files -------------------------------------------------------------------------------------
 
 
-def _read(name: str) -> dict[str, Any] | None:
+def _read(name: str) -> tuple[dict[str, Any], list[str]] | None:
+    """One of nclplan's cache files: a JSON header line, then one JSON text per line."""
     folder = directory()
     if folder is None:
         return None
@@ -150,15 +156,18 @@ def _read(name: str) -> dict[str, Any] | None:
         if not stat.S_ISREG(st.st_mode) or not _mine(st) or st.st_size > MAX_CACHE_BYTES:
             return None
         with os.fdopen(os.dup(fd), "rb") as fh:
-            data = json.loads(fh.read(MAX_CACHE_BYTES + 1), object_hook=_decoder())
-        return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+            lines = fh.read(MAX_CACHE_BYTES + 1).decode("utf-8").split("\n")
+        header = json.loads(lines[0])
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            return None
+        return header, lines[1:]
     except Exception:  # a damaged or foreign cache is only a slower start
         return None
     finally:
         os.close(fd)
 
 
-def _write(name: str, data: dict[str, Any]) -> None:
+def _write(name: str, header: dict[str, Any], texts: list[str]) -> None:
     """Replace nclplan's own file ``name`` atomically (0600); touch nothing else."""
     import tempfile
 
@@ -168,10 +177,10 @@ def _write(name: str, data: dict[str, Any]) -> None:
         return
     tmp = None
     try:
-        text = json.dumps({"__d": [["format", FORMAT], *data.items()]}, allow_nan=False)
+        head = json.dumps({"format": FORMAT, **header}, allow_nan=False)
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.write("\n".join([head, *texts]))
         os.replace(tmp, folder / name)
         tmp = None
     except Exception:  # a cache that cannot be written is only a slower next start
@@ -182,56 +191,143 @@ def _write(name: str, data: dict[str, Any]) -> None:
                 os.unlink(tmp)
 
 
+# Each model tree is stored as its own line of JSON (ASCII, so without raw newlines): a file
+# rewritten after one route changed re-encodes that route only. The texts of the trees read or
+# written in this process are kept here (by identity) for the other file, which holds the same
+# Route objects.
+_TEXTS: dict[int, tuple[Any, str]] = {}
+
+
+def _text_of(obj: Any) -> str:
+    known = _TEXTS.get(id(obj))
+    if known is not None and known[0] is obj:
+        return known[1]
+    text = json.dumps(_encode(obj), allow_nan=False, ensure_ascii=True)
+    _TEXTS[id(obj)] = (obj, text)
+    return text
+
+
+def _from_text(text: str, hook: Any) -> Any:
+    obj = json.loads(text, object_hook=hook)
+    _TEXTS[id(obj)] = (obj, text)
+    return obj
+
+
 def read_catalog(key: str) -> Catalog | None:
     from nclplan.catalog import Catalog
+    from nclplan.models import Reagent, Route, WorkupBlock
 
-    data = _read("catalog.json")
-    if data is None or data.get("key") != key or not isinstance(data.get("catalog"), dict):
+    found = _read("catalog.json")
+    if found is None or found[0].get("key") != key:
         return None
+    header, texts = found
     try:
-        return Catalog(**data["catalog"])
-    except TypeError:
+        hook = _decoder()
+        ids = list(header["routes"])
+        if len(texts) != len(ids) + 2:
+            return None
+        reagents, blocks = _from_text(texts[0], hook), _from_text(texts[1], hook)
+        cat = Catalog(
+            routes={rid: _from_text(t, hook) for rid, t in zip(ids, texts[2:], strict=True)},
+            reagents=reagents,
+            blocks=blocks,
+            files=dict(header["files"]),
+            errors=list(header["errors"]),
+            digests=dict(header["digests"]),
+        )
+    except Exception:  # not what nclplan writes: parse the catalog afresh
         return None
+    ok = (
+        all(isinstance(r, Route) for r in cat.routes.values())
+        and all(isinstance(r, Reagent) for r in cat.reagents.values())
+        and all(isinstance(b, WorkupBlock) for b in cat.blocks.values())
+    )
+    return cat if ok else None
 
 
 def write_catalog(key: str, cat: Catalog) -> None:
-    from dataclasses import fields
-
     try:
-        body = _encode({f.name: getattr(cat, f.name) for f in fields(cat)})
-    except TypeError:
+        header = {
+            "key": key,
+            "routes": list(cat.routes),
+            "files": cat.files,
+            "errors": cat.errors,
+            "digests": cat.digests,
+        }
+        texts = [_text_of(cat.reagents), _text_of(cat.blocks)]
+        texts += [_text_of(r) for r in cat.routes.values()]
+    except (TypeError, ValueError):
         return
-    _write("catalog.json", {"key": key, "catalog": body})
+    _write("catalog.json", header, texts)
 
 
-RouteEntry = tuple[str, tuple["Route", dict[tuple[Any, ...], int], str]]
+Parsed = tuple["Route", dict[tuple[Any, ...], int], str]  # route, field lines, digest
+
+
+class RouteEntry:
+    """One file's cached parse, keyed by the SHA-256 of its bytes; decoded only when used, so a
+    cache that remembers many files costs only the files a command reads."""
+
+    __slots__ = ("_lines", "_parsed", "_text", "digest", "sig")
+
+    def __init__(
+        self,
+        sig: str,
+        parsed: Parsed | None = None,
+        *,
+        text: str | None = None,
+        lines: list[Any] | None = None,
+        digest: str = "",
+    ) -> None:
+        self.sig, self._parsed, self._text, self._lines = sig, parsed, text, lines
+        self.digest = parsed[2] if parsed is not None else digest
+
+    def parsed(self) -> Parsed | None:
+        """The parse, or None when the stored text is not a route nclplan wrote."""
+        from nclplan.models import Route
+
+        if self._parsed is None:
+            try:
+                route = _from_text(str(self._text), _decoder())
+                lines = {tuple(k): int(n) for k, n in self._lines or ()}
+            except Exception:  # damaged: the caller parses the file afresh
+                return None
+            if not isinstance(route, Route):
+                return None
+            self._parsed = (route, lines, self.digest)
+        return self._parsed
+
+    def row(self) -> tuple[list[Any], str]:
+        if self._parsed is not None:
+            route, lines, _ = self._parsed
+            return [self.sig, [[list(k), n] for k, n in lines.items()], self.digest], _text_of(
+                route
+            )
+        return [self.sig, self._lines, self.digest], str(self._text)
 
 
 def read_routes(stamp: str) -> dict[str, RouteEntry]:
-    """Per-file parses: resolved path -> (sha256 of the bytes, (route, lines, digest))."""
-    from nclplan.models import Route
-
-    data = _read("routes.json")
-    if data is None or data.get("stamp") != stamp or not isinstance(data.get("entries"), dict):
+    """Per-file parses by resolved path (see RouteEntry)."""
+    found = _read("routes.json")
+    if found is None or found[0].get("stamp") != stamp:
         return {}
-    out: dict[str, RouteEntry] = {}
+    header, texts = found
     try:
-        for path, (sig, route, lines, digest) in data["entries"].items():
-            if isinstance(route, Route):
-                out[path] = (sig, (route, {tuple(k): n for k, n in lines}, digest))
-    except (TypeError, ValueError):
+        return {
+            path: RouteEntry(sig, text=text, lines=lines, digest=digest)
+            for (path, sig, lines, digest), text in zip(header["entries"], texts, strict=True)
+        }
+    except Exception:  # not what nclplan writes: parse every file afresh
         return {}
-    return out
 
 
 def write_routes(stamp: str, entries: dict[str, RouteEntry]) -> None:
     try:
-        body = _encode(
-            {
-                path: [sig, route, [[list(k), n] for k, n in lines.items()], digest]
-                for path, (sig, (route, lines, digest)) in entries.items()
-            }
-        )
-    except TypeError:
+        rows, texts = [], []
+        for path, entry in entries.items():
+            row, text = entry.row()
+            rows.append([path, *row])
+            texts.append(text)
+    except (TypeError, ValueError):
         return
-    _write("routes.json", {"stamp": stamp, "entries": body})
+    _write("routes.json", {"stamp": stamp, "entries": rows}, texts)

@@ -401,6 +401,9 @@ def _cache_key(dirs: list[Path]) -> str | None:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+MAX_CACHED_FILES = 2000
+
+
 class _FileCache:
     """Each route file's parse and validation, kept while the file's bytes and nclplan are
     unchanged.
@@ -416,10 +419,13 @@ class _FileCache:
 
         self.stamp = hashlib.sha256("\n".join(code_stamp()).encode()).hexdigest()
         self.entries = cache.read_routes(self.stamp)
+        self.used: set[str] = set()
         self.dirty = False
 
     def load_route(self, path: Path) -> tuple[Route, dict[tuple[Any, ...], int], str]:
         import hashlib
+
+        from nclplan import cache
 
         raw = read_bytes(path)
         try:
@@ -427,11 +433,14 @@ class _FileCache:
         except (OSError, RuntimeError):  # a symlink loop: parse it and let that fail
             return _load_route(path, raw)
         sig = hashlib.sha256(raw).hexdigest()
+        self.used.add(key)
         hit = self.entries.get(key)
-        if hit is not None and hit[0] == sig:
-            return hit[1]
+        if hit is not None and hit.sig == sig:
+            parsed = hit.parsed()
+            if parsed is not None:
+                return parsed
         result = _load_route(path, raw)
-        self.entries[key] = (sig, result)
+        self.entries[key] = cache.RouteEntry(sig, result)
         self.dirty = True
         return result
 
@@ -439,7 +448,11 @@ class _FileCache:
         from nclplan import cache
 
         if self.dirty:
-            cache.write_routes(self.stamp, self.entries)
+            # this load's files, then others that still exist, at most MAX_CACHED_FILES
+            keep = [k for k in self.entries if k in self.used]
+            keep += [k for k in self.entries if k not in self.used and os.path.isfile(k)]
+            kept = {k: self.entries[k] for k in keep[:MAX_CACHED_FILES]}
+            cache.write_routes(self.stamp, kept)
 
 
 def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:

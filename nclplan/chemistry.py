@@ -202,7 +202,7 @@ def parse_cluster(text: str) -> Cluster:
     from molmass import ELEMENTS
 
     if metal not in ELEMENTS:
-        raise UsageError(f"unknown element {metal!r} in {text!r}")
+        raise UsageError(f"unknown element {short(metal)!r} in {short(text)!r}")
     # "Au(PPh3)Cl" is one metal atom; "Au25(PET)18" twenty-five
     count = int(m.group("n")) if m.group("n") else 1
     cluster = Cluster(body.replace(" ", ""), charge, metal, count, tuple(ligands))
@@ -263,7 +263,8 @@ def electron_count(cluster: Cluster) -> tuple[int, tuple[tuple[str, int, int], .
         x = lig.x_count if lig is not None else 1 if name in HALIDES else None
         if x is None:
             raise UsageError(
-                f"{name!r} is not a known ligand; known: {', '.join(sorted(LIGANDS))} and halides"
+                f"{short(name)!r} is not a known ligand; "
+                f"known: {', '.join(sorted(LIGANDS))} and halides"
             )
         parts.append((name, count, x))
         x_total += x * count
@@ -295,7 +296,7 @@ def cluster_report(
     cluster = parse_cluster(text)
     if charge is not None:
         if cluster.charge not in (0, charge):
-            raise UsageError(f"{text!r} has charge {cluster.charge}, not {charge}")
+            raise UsageError(f"{short(text)!r} has charge {cluster.charge}, not {charge}")
         cluster = Cluster(cluster.text, charge, cluster.metal, cluster.metal_atoms, cluster.ligands)
     electrons, ligands = electron_count(cluster)
     expanded = expand(cluster.text)

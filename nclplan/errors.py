@@ -3,6 +3,8 @@ CLI has one boundary that prints a one-line message and exits, and never shows a
 
 from __future__ import annotations
 
+from nclplan.safetext import short
+
 # Exit codes (documented in README): 0 ok; 1 the command ran and failed; 2 usage; 130 interrupted.
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -28,7 +30,7 @@ class UnknownTargetError(UsageError):
 
     def __init__(self, name: str, suggestions: list[str]) -> None:
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown target or route {name!r}{hint} (see 'nclplan list')")
+        super().__init__(f"unknown target or route {short(name)!r}{hint} (see 'nclplan list')")
         self.name = name
         self.suggestions = suggestions
 

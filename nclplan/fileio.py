@@ -98,11 +98,30 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
             os.unlink(tmp)
 
 
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _ours(entry: Path, listed: dict[str, str]) -> bool:
+    """A file nclplan wrote and nobody changed since: a sweep's name, in the manifest, a regular
+    file whose bytes still have the recorded SHA-256 (a user's edit is the user's file)."""
+    if entry.name not in listed or not _SWEEP_NAME.match(entry.name):
+        return False
+    try:
+        if not stat.S_ISREG(os.lstat(entry).st_mode):
+            return False
+        return _digest(entry.read_bytes()) == listed[entry.name]
+    except OSError:
+        return False
+
+
 def _owned_names(path: Path, force: bool) -> list[str]:
     """The files of an existing folder that nclplan may replace; refuse any other content.
 
     An empty folder may be written without ``--force``; a folder of nclplan's own sweep output
-    (every entry named in its manifest, a regular file, with a sweep's name) only with it.
+    (every entry in its manifest and unchanged since, see ``_ours``) only with it.
     """
     try:
         entries = sorted(os.listdir(path))
@@ -110,18 +129,13 @@ def _owned_names(path: Path, force: bool) -> list[str]:
         raise _fail(path, exc, "cannot read the folder") from exc
     if not entries:
         return []
-    listed: set[str] = set()
+    listed: dict[str, str] = {}
     with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
         raw = (path / MANIFEST).read_text(encoding="utf-8")
         data = json.loads(raw)
         if data.get("written_by") == "nclplan":
-            listed = {n for n in data["files"] if isinstance(n, str)}
-    foreign = [
-        n
-        for n in entries
-        if n != MANIFEST
-        and not (n in listed and _SWEEP_NAME.match(n) and stat.S_ISREG(os.lstat(path / n).st_mode))
-    ]
+            listed = {str(n): str(h) for n, h in data["files"].items()}
+    foreign = [n for n in entries if n != MANIFEST and not _ours(path / n, listed)]
     if foreign:
         shown = ", ".join(visible(n) for n in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
         raise OutputError(
@@ -155,15 +169,17 @@ def write_folder(path: Path, files: dict[str, str | bytes], *, force: bool = Fal
     if st is not None and not stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{visible(path)}: exists and is not a folder")
     old = _owned_names(path, force) if st is not None else []
-    manifest = json.dumps({"files": sorted(files), "written_by": "nclplan"}, indent=2) + "\n"
+    payloads = {n: d.encode("utf-8") if isinstance(d, str) else d for n, d in files.items()}
+    digests = {n: _digest(payloads[n]) for n in sorted(payloads)}
+    manifest = json.dumps({"files": digests, "written_by": "nclplan"}, indent=2) + "\n"
     build_in = path if st is not None else parent
     try:
         tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=build_in))
     except OSError as exc:
         raise _fail(path, exc, f"cannot write in {visible(build_in)}") from exc
     try:
-        for name, data in {**files, MANIFEST: manifest}.items():
-            (tmp / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        for name, data in {**payloads, MANIFEST: manifest.encode("utf-8")}.items():
+            (tmp / name).write_bytes(data)
             os.chmod(tmp / name, 0o644)
         if st is None:
             os.chmod(tmp, 0o755)

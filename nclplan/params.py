@@ -34,7 +34,7 @@ def parse_settings(items: list[str]) -> dict[str, str]:
     for item in items:
         m = _SETTING.match(item)
         if not m:
-            raise UsageError(f"--set {item!r}: write NAME=VALUE, e.g. --set pH=11")
+            raise UsageError(f"--set {short(item)!r}: write NAME=VALUE, e.g. --set pH=11")
         name = m.group(1).lower().replace("-", "_")
         name = ALIASES.get(name, name)
         if name in out:
@@ -127,7 +127,8 @@ def apply_settings(route: Route, reagents: dict[str, Reagent], settings: dict[st
         if cond is None or not cond.parameter:
             known = ", ".join(params) if params else "none"
             raise UsageError(
-                f"--set {name}: {route.id} has no parameter {name!r} (its parameters: {known})"
+                f"--set {short(name)}: {route.id} has no parameter {short(name)!r} "
+                f"(its parameters: {known})"
             )
         assert cond.value is not None
         value = _value(cond, text)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from nclplan import chemistry
 from nclplan.errors import ScaleError
 from nclplan.models import Num, Reagent, ReagentLine, Route
+from nclplan.safetext import short
 from nclplan.units import Q, U, fmt, magnitude, parse_quantity
 
 if TYPE_CHECKING:
@@ -53,18 +54,18 @@ def parse_scale(text: str) -> ScaleRequest:
     if m:
         factor = float(m.group(1))
         if not math.isfinite(factor) or factor <= 0:
-            raise ScaleError(f"--scale {text!r}: the factor must be a positive number")
+            raise ScaleError(f"--scale {short(text)!r}: the factor must be a positive number")
         return ScaleRequest(text, "factor", factor=factor)
-    q = parse_quantity(text, what=f"--scale {text!r}")
+    q = parse_quantity(text, what=f"--scale {short(text)!r}")
     if q.magnitude <= 0:
-        raise ScaleError(f"--scale {text!r}: must be positive")
+        raise ScaleError(f"--scale {short(text)!r}: must be positive")
     if q.check("[mass]"):
         return ScaleRequest(text, "product_mass", quantity=q)
     if q.check("[substance]"):
         return ScaleRequest(text, "metal_amount", quantity=q)
     kind = "a volume" if q.check("[length] ** 3") else f"a {q.dimensionality}"
     raise ScaleError(
-        f"--scale {text!r} is {kind}; give a product mass (50mg), an amount of "
+        f"--scale {short(text)!r} is {kind}; give a product mass (50mg), an amount of "
         "metal (0.4mmol) or a multiple of the published scale (2x)"
     )
 
@@ -75,9 +76,11 @@ def parse_yield(text: str) -> float:
     try:
         value = float(s[:-1]) / 100 if s.endswith("%") else float(s)
     except ValueError:
-        raise ScaleError(f"--yield {text!r}: give a percentage such as 35% (or 0.35)") from None
+        raise ScaleError(
+            f"--yield {short(text)!r}: give a percentage such as 35% (or 0.35)"
+        ) from None
     if not math.isfinite(value) or not 0 < value <= 1:
-        raise ScaleError(f"--yield {text!r}: a yield is more than 0% and at most 100%")
+        raise ScaleError(f"--yield {short(text)!r}: a yield is more than 0% and at most 100%")
     return value
 
 

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from nclplan.errors import ScaleError
+from nclplan.safetext import short
 
 if TYPE_CHECKING:
     import pint
@@ -88,17 +89,19 @@ def parse_quantity(text: str, *, what: str) -> pint.Quantity[Any]:
     """
     match = _NUMBER_UNIT.match(text)
     if not match:
-        raise ScaleError(f"{what}: cannot read {text!r} as a number with a unit (e.g. 50mg)")
+        raise ScaleError(f"{what}: cannot read {short(text)!r} as a number with a unit (e.g. 50mg)")
     number, unit = match.groups()
     if "," in number:
-        raise ScaleError(f"{what}: use a decimal point, not a comma, in {text!r}")
+        raise ScaleError(f"{what}: use a decimal point, not a comma, in {short(text)!r}")
     value = float(number)
     if not math.isfinite(value):
-        raise ScaleError(f"{what}: {text!r} is not a finite number")
+        raise ScaleError(f"{what}: {short(text)!r} is not a finite number")
     if not unit:
-        raise ScaleError(f"{what}: {text!r} has no unit (e.g. 50mg, 0.4mmol or 2x)")
+        raise ScaleError(f"{what}: {short(text)!r} has no unit (e.g. 50mg, 0.4mmol or 2x)")
     if not _UNIT_TEXT.match(unit):
-        raise ScaleError(f"{what}: cannot read unit {unit!r} in {text!r} (e.g. mg, g, mmol)")
+        raise ScaleError(
+            f"{what}: cannot read unit {short(unit)!r} in {short(text)!r} (e.g. mg, g, mmol)"
+        )
     import pint
 
     try:
@@ -112,7 +115,7 @@ def parse_quantity(text: str, *, what: str) -> pint.Quantity[Any]:
         AssertionError,
         KeyError,
     ) as exc:
-        raise ScaleError(f"{what}: unknown unit {unit!r} in {text!r}") from exc
+        raise ScaleError(f"{what}: unknown unit {short(unit)!r} in {short(text)!r}") from exc
     return ureg().Quantity(value, units)
 
 
