@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from nclplan import chemistry
+from nclplan import chemistry, fingerprint
 from nclplan.catalog import target_metal_atoms
 from nclplan.models import FAMILY_TITLES, Num, Route
 from nclplan.steps import step_conditions
@@ -157,8 +157,8 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
     ]
     fingerprints = [
         {
-            "kind": f.kind,
-            "peaks": ", ".join(_num(v) for v in f.values),
+            "kind": fingerprint.label(f),
+            "peaks": fingerprint.values_text(f),
             "note": f.note or "",
             "source": _source_label(r, est, f),
         }
