@@ -99,6 +99,8 @@ def _single(plan: Plan) -> dict[str, Any]:
             "basis": s.request.basis,
             "factor": round_sig(s.factor, 6),
             "metal_amount": to_json(s.metal_amount),
+            "surplus": plan.surplus,
+            "consumed_by": plan.consumed_by,
             "expected_yield": None
             if ey is None
             else {
