@@ -131,8 +131,7 @@ def rule_fires(rule: Rule, route: Route, reagents: dict[str, Reagent]) -> bool:
         return True
     formulas = [reagents[k].formula for k in sorted(keys) if k in reagents]
     return any(
-        el == route.target.metal or any(_contains(f, el) for f in formulas)
-        for el in rule.elements
+        el == route.target.metal or any(_contains(f, el) for f in formulas) for el in rule.elements
     )
 
 
