@@ -61,9 +61,9 @@ RULES: tuple[Rule, ...] = (
         id="silver-light",
         elements=frozenset({"Ag"}),
         text=(
-            "Silver salts and silver clusters darken and decompose in light: keep AgNO3, its "
-            "solutions, the reaction and the product in amber glass or wrapped in foil, and "
-            "store the clusters in the dark."
+            "Silver salts and silver clusters darken and decompose in light: keep silver salts "
+            "and their solutions, the reaction and the product in amber glass or wrapped in "
+            "foil, and store the clusters in the dark."
         ),
         basis="Ag(I) salts and thiolate-protected Ag clusters are photosensitive.",
     ),
@@ -172,8 +172,16 @@ def reagent_hazards(scaled: ScaledRoute) -> list[ReagentHazards]:
 
 
 def hazard_warnings(entries: list[ReagentHazards]) -> list[str]:
-    """A plan warning for each reagent nobody has classified, so it cannot be missed."""
-    return [f"{e.label}: {e.note}." for e in entries if not e.classified]
+    """A plan warning for each reagent nobody has classified, so it cannot be missed.
+
+    The assumption itself is printed once, on the reagent's line of the hazard section.
+    """
+    return [
+        f"{e.label} has no GHS classification on file: handle it as its line under Hazards "
+        "says, and read the supplier SDS before use."
+        for e in entries
+        if not e.classified
+    ]
 
 
 def _norm(text: str) -> str:

@@ -62,15 +62,18 @@ def test_unclassified_reagents_warn_in_every_plan(plans: list[Plan]) -> None:
             r = s.reagent
             if r.hazards or r.not_hazardous:
                 continue
-            hits = [w for w in plan.warnings if w.startswith(f"{r.label}: no GHS classification")]
+            hits = [w for w in plan.warnings if w.startswith(f"{r.label} has no GHS classif")]
             assert len(hits) == 1, (plan.route.id, r.label)
-            assert r.hazard_note and r.hazard_note in hits[0]
+            rows = [h for h in render.view(plan)["reagent_hazards"] if h["label"] == r.label]
+            assert r.hazard_note and len(rows) == 1 and r.hazard_note in rows[0]["note"]
 
 
 def test_unclassified_warning_is_in_the_markdown_warnings(catalog: Catalog) -> None:
     md = render.markdown(make_plan(catalog, "au144-pet", route_id="au144-pet"))
     warnings = md.split("## Warnings", 1)[1].split("\n## ", 1)[0]
-    assert "PhC2H4SH: no GHS classification on file: treat it as harmful" in warnings
+    assert "PhC2H4SH has no GHS classification on file" in warnings
+    hazards_md = md.split("## Hazards", 1)[1].split("\n## ", 1)[0]
+    assert "**PhC2H4SH**: *no GHS classification on file: treat it as harmful" in hazards_md
 
 
 def test_no_hazard_twice_in_any_plan(plans: list[Plan]) -> None:
