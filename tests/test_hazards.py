@@ -213,3 +213,55 @@ def test_json_lists_unclassified_reagent(catalog: Catalog) -> None:
 def test_au25_kinetic_doi(catalog: Catalog) -> None:
     ref = catalog.routes["au25-pet-kinetic"].reference("zhu2008")
     assert ref is not None and ref.doi == "10.1021/ja0782448"
+
+
+# Hazard statement texts as CLP Annex III words them, for every code the library uses: a typo or
+# a wrong code/text pair in a reagent entry fails here.
+CLP_TEXT = {
+    "EUH019": "May form explosive peroxides",
+    "EUH066": "Repeated exposure may cause skin dryness or cracking",
+    "H220": "Extremely flammable gas",
+    "H225": "Highly flammable liquid and vapour",
+    "H226": "Flammable liquid and vapour",
+    "H260": "In contact with water releases flammable gases which may ignite spontaneously",
+    "H272": "May intensify fire; oxidiser",
+    "H280": "Contains gas under pressure; may explode if heated",
+    "H290": "May be corrosive to metals",
+    "H301": "Toxic if swallowed",
+    "H302": "Harmful if swallowed",
+    "H304": "May be fatal if swallowed and enters airways",
+    "H311": "Toxic in contact with skin",
+    "H312": "Harmful in contact with skin",
+    "H314": "Causes severe skin burns and eye damage",
+    "H315": "Causes skin irritation",
+    "H317": "May cause an allergic skin reaction",
+    "H318": "Causes serious eye damage",
+    "H319": "Causes serious eye irritation",
+    "H330": "Fatal if inhaled",
+    "H331": "Toxic if inhaled",
+    "H332": "Harmful if inhaled",
+    "H335": "May cause respiratory irritation",
+    "H336": "May cause drowsiness or dizziness",
+    "H340": "May cause genetic defects",
+    "H350": "May cause cancer",
+    "H351": "Suspected of causing cancer",
+    "H360D": "May damage the unborn child",
+    "H360F": "May damage fertility",
+    "H361d": "Suspected of damaging the unborn child",
+    "H361f": "Suspected of damaging fertility",
+    "H370": "Causes damage to organs",
+    "H372": "Causes damage to organs through prolonged or repeated exposure",
+    "H373": "May cause damage to organs through prolonged or repeated exposure",
+    "H400": "Very toxic to aquatic life",
+    "H410": "Very toxic to aquatic life with long lasting effects",
+    "H411": "Toxic to aquatic life with long lasting effects",
+}
+
+
+def test_hazard_statement_texts_are_the_clp_words(catalog: Catalog) -> None:
+    for key, r in catalog.reagents.items():
+        codes = [h.code for h in r.hazards]
+        assert len(codes) == len(set(codes)), f"{key}: a code twice"
+        for h in r.hazards:
+            assert h.code in CLP_TEXT, f"{key}: {h.code} not in the test's table; add its CLP text"
+            assert h.text == CLP_TEXT[h.code], f"{key}: {h.code} {h.text!r}"
