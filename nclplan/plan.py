@@ -13,7 +13,8 @@ from nclplan import chemistry
 from nclplan.bench import practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, UsageError
-from nclplan.hazards import HazardItem, build_hazards, hazard_warnings, reagent_hazards
+from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
+from nclplan.hazards import build_hazards, hazard_warnings, reagent_hazards
 from nclplan.models import Route
 from nclplan.params import apply_settings, parse_settings
 from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
