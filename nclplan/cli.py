@@ -241,7 +241,7 @@ def _document(plan: Plan, fmt: RouteFormat, paper: str) -> str | bytes:
         files["plan.pdf"] = render.pdf(plan, paper=paper)
     except RenderError as exc:
         _err(f"the .eln archive holds no PDF: {exc}")
-    return eln.build(plan, files, body_html=render.html_body(plan))
+    return eln.build(plan, files)
 
 
 @app.command()
