@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import sys
-import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import jsonschema
 import pytest
