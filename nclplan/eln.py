@@ -88,7 +88,7 @@ def _amount_nodes(plan: Plan, data: dict[str, Any], prefix: str) -> list[dict[st
     for r in data["reagents"]:
         base = {"@type": "PropertyValue", "description": f"{labels[r['id']]}: {r['name']}"}
         for key, term in QUANTITY_KINDS.items():
-            q = r[key]
+            q = r.get(key)
             if q is None:
                 continue
             nodes.append(

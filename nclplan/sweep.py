@@ -77,7 +77,7 @@ def combine(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for r in plan["reagents"]:
             if r.get("made_by"):  # an intermediate made by an earlier stage is not bought
                 continue
-            conc = r["concentration"]
+            conc = r.get("concentration")
             key = (
                 r["formula"] or r["name"],
                 r["form"],
@@ -92,24 +92,23 @@ def combine(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "form": r["form"],
                     "concentration": conc,
                     "as_needed": False,
-                    "amount": None,
-                    "mass": None,
-                    "volume": None,
                 },
             )
             entry["as_needed"] = entry["as_needed"] or r["as_needed"]
             for k in ("amount", "mass", "volume"):
-                q = r[k]
+                q = r.get(k)
                 if q is None:
                     continue
-                if entry[k] is None:
+                if k not in entry:
                     entry[k] = {"value": 0.0, "unit": q["unit"]}
                 entry[k]["value"] += q["value"]
     out = []
     for key in sorted(totals, key=lambda k: (totals[k]["name"], k)):
         e = totals[key]
+        if e["concentration"] is None:  # left out where it does not apply, like a plan's
+            del e["concentration"]
         for k in ("amount", "mass", "volume"):
-            if e[k] is not None:
+            if k in e:
                 e[k]["value"] = float(f"{e[k]['value']:.6g}")
         out.append(e)
     return out
