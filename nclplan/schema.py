@@ -23,7 +23,9 @@ from nclplan.export import SCHEMA_VERSION
 from nclplan.models import Form, Stage
 
 SCHEMA_ID = f"https://nclplan.invalid/schema/plan-{SCHEMA_VERSION}.json"
-Unit = Literal["mg", "mmol", "mL", "mM", "mg/mL", "degC", "min", "g/mol", "rpm", "nm", "Da", "%", ""]
+Unit = Literal[
+    "mg", "mmol", "mL", "mM", "mg/mL", "degC", "min", "g/mol", "rpm", "nm", "Da", "%", ""
+]
 
 
 class _Out(BaseModel):
@@ -97,6 +99,14 @@ class Scale(_Out):
     basis: Literal["factor", "product_mass", "metal_amount"]
     factor: float = Field(gt=0)
     metal_amount: Quantity
+    surplus: float | None = Field(
+        description="a precursor stage: the fraction it makes beyond what the next stage "
+        "consumes (default 0.15); null for the plan asked for"
+    )
+    consumed_by: str | None = Field(
+        description="a precursor stage: the route id of the stage that consumes its product; "
+        "null for the plan asked for"
+    )
     expected_yield: ExpectedYield | None = Field(description="null: no yield known or given")
 
 
@@ -163,17 +173,25 @@ class Condition(_Out):
     estimate: str | None
 
 
+class FingerprintValue(_Out):
+    value: float
+    unit: Literal["nm", "", "Da", "%"]
+
+
 class Fingerprint(_Out):
     kind: Literal[
         "absorption", "emission", "excitation", "mz", "molecular_mass", "quantum_yield", "size"
-    ]
-    method: str | None = Field(description="uv-vis, photoluminescence, esi-ms, maldi-ms, tem, ...")
-    values: list[Quantity] = Field(
-        description='wavelengths and sizes in nm, molecular mass in Da, quantum yield in %, '
-        'm/z unitless ("")'
+    ] = Field(
+        description="what the values are: a wavelength (absorption, emission, excitation; nm), "
+        'an m/z (unit ""), a molecular mass (Da; never a mass of substance), a quantum yield '
+        "(%), a size (nm)"
     )
-    charge: int | None = Field(description="the ion charge of an m/z value")
-    ion: str | None
+    method: str | None = Field(
+        description="how it is measured: uv-vis, photoluminescence, esi-ms, maldi-ms, tem, ..."
+    )
+    values: list[FingerprintValue] = Field(min_length=1)
+    charge: int | None = Field(description="the ion's charge, for kind mz")
+    ion: str | None = Field(description="the ion as written, for kind mz")
     note: str | None
     source: str | None
     estimate: str | None
@@ -256,7 +274,7 @@ def generate() -> str:
             "$id": SCHEMA_ID,
             "title": "nclplan plan",
             "description": (
-                f'A synthesis plan printed by `nclplan route ... --format json` (schema_version '
+                f"A synthesis plan printed by `nclplan route ... --format json` (schema_version "
                 f'"{SCHEMA_VERSION}"). Quantities are in canonical units: mass mg, amount mmol, '
                 "volume mL, concentration mM or mg/mL, temperature degC, time min, molar mass "
                 'g/mol, wavelength nm; unitless values use "". A quantity that does not apply to '

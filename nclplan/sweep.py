@@ -10,10 +10,14 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nclplan.errors import UsageError
 from nclplan.units import fmt_number
+
+if TYPE_CHECKING:
+    from nclplan.catalog import Catalog
+    from nclplan.plan import Plan
 
 MAX_POINTS = 10_000
 _VARY = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.+?)\s*$")
@@ -68,6 +72,56 @@ def grid(specs: list[str]) -> list[list[str]]:
         [f"{a.name}={v}" for a, v in zip(axes, combo, strict=True)]
         for combo in itertools.product(*(a.values for a in axes))
     ]
+
+
+def plan_points(
+    cat: Catalog,
+    target: str,
+    vary: list[str],
+    *,
+    route_id: str | None = None,
+    scale: str = "1x",
+    yield_text: str | None = None,
+    settings: list[str] | None = None,
+) -> tuple[list[list[str]], list[Plan]]:
+    """The grid's points and one plan per point (fixed ``settings`` first, then the point's)."""
+    from nclplan.errors import NclplanError
+    from nclplan.plan import make_plan
+
+    points = grid(vary)
+    plans = []
+    for i, point in enumerate(points, start=1):
+        try:
+            plans.append(
+                make_plan(
+                    cat,
+                    target,
+                    route_id=route_id,
+                    scale=scale,
+                    yield_text=yield_text,
+                    settings=[*(settings or []), *point],
+                )
+            )
+        except NclplanError as exc:  # say which point: one pH may make what another cannot
+            exc.args = (f"sweep point {i} ({', '.join(point)}): {exc}",)
+            raise
+    return points, plans
+
+
+def settings_object(point: list[str]) -> dict[str, float | str]:
+    """A point's settings as JSON: ``{"pH": 10.5}``; a value with a unit stays text ("4degC")."""
+    out: dict[str, float | str] = {}
+    for setting in point:
+        name, value = setting.split("=", 1)
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            out[name] = value
+            continue
+        out[name] = int(number) if number.is_integer() and "." not in value else number
+    return out
 
 
 def combine(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
