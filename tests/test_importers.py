@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,9 @@ def archives(
     out = {}
     for name, args in ARCHIVES.items():
         path = folder / f"{name}.eln"
-        subprocess.run(["nclplan", "route", *args, "-o", str(path)], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "nclplan", "route", *args, "-o", str(path)], check=True
+        )
         out[name] = path
     return out
 
