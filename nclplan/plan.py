@@ -13,9 +13,10 @@ from nclplan.bench import practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, UsageError
 from nclplan.models import Route
-from nclplan.params import apply_settings, parse_settings
+from nclplan.params import apply_settings, fill_conditions, parse_settings
 from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
 from nclplan.steps import PlanStep, build_steps
+from nclplan.vessel import SizedVessel, open_heating_warnings, size_vessels
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Plan:
     estimated: int  # numbers of the route marked as estimates
     purification: str | None  # the route's words plus the purification blocks it refers to
     stages: tuple[Plan, ...] = ()  # precursor plans, in the order they are made (deepest first)
+    vessels: tuple[SizedVessel, ...] = ()  # the route's vessels, sized for this plan
 
     @property
     def route(self) -> Route:
@@ -106,13 +108,18 @@ def make_plan(
     route, alternatives = resolve(cat, target, route_id)
     published_route = route
     applied = apply_settings(route, cat.reagents, parse_settings(settings or []))
-    route = applied.route
+    route = fill_conditions(applied.route, published_route)
     scaled = scale_route(route, cat.reagents, request, yield_override)
     extra = [f"Expected product: {e}" for e in applied.expected] + applied.warnings
     if extra:
         scaled = replace(scaled, warnings=extra + scaled.warnings)
     scaled, preps = practical(scaled)
-    steps = build_steps(scaled, preps)
+    vessels, vessel_notes = size_vessels(scaled)
+    if applied.settings:  # a --set temperature or time may turn a step into open heating
+        vessel_notes += open_heating_warnings(route)
+    if vessel_notes:
+        scaled = replace(scaled, warnings=scaled.warnings + vessel_notes)
+    steps = build_steps(scaled, preps, vessels)
     hazards: list[HazardItem] = []
     for h in route.hazards:
         ref = route.reference(h.source)
@@ -136,6 +143,7 @@ def make_plan(
         estimated=estimated,
         purification="\n\n".join(parts) or None,
         stages=stages,
+        vessels=tuple(vessels),
     )
 
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from nclplan.bench import Prep
     from nclplan.scale import ScaledReagent, ScaledRoute
+    from nclplan.vessel import SizedVessel
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class PlanStep:
     checkpoint: str | None
     source: str | None
     estimate: str | None
+    vessel: str | None = None  # id of the route's vessel the step works in
 
 
 def describe(s: ScaledReagent) -> str:
@@ -61,12 +63,23 @@ def describe(s: ScaledReagent) -> str:
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-def build_steps(scaled: ScaledRoute, preps: list[Prep] | None = None) -> list[PlanStep]:
+def build_steps(
+    scaled: ScaledRoute,
+    preps: list[Prep] | None = None,
+    vessels: list[SizedVessel] | None = None,
+) -> list[PlanStep]:
     by_id = {r.line.id: r for r in scaled.reagents}
     conditions = {c.name: c for c in scaled.route.conditions}
+    sized = {v.id: v for v in vessels or []}
+    named: set[str] = set()
 
     def fill(m: re.Match[str]) -> str:
         name = m.group(1)
+        if name.startswith("vessel:"):
+            v = sized[name[7:]]
+            first = v.id not in named
+            named.add(v.id)
+            return v.first_use() if first else v.later_use()
         if name.startswith("cond:"):
             value = conditions[name[5:]].value
             assert value is not None  # checked when the route was loaded
@@ -89,8 +102,10 @@ def build_steps(scaled: ScaledRoute, preps: list[Prep] | None = None) -> list[Pl
         for i, p in enumerate(preps or [], start=1)
     ]
     offset = len(steps)
+    current: str | None = None  # a synthesis step without a vessel goes on in the last one
     for i, step in enumerate(scaled.route.steps, start=offset + 1):
         text = _PLACEHOLDER.sub(fill, step.text)
+        current = step.vessel or (current if step.stage == "synthesis" else None)
         steps.append(
             PlanStep(
                 number=i,
@@ -109,6 +124,7 @@ def build_steps(scaled: ScaledRoute, preps: list[Prep] | None = None) -> list[Pl
                 checkpoint=step.checkpoint,
                 source=step.source,
                 estimate=step.estimate,
+                vessel=current,
             )
         )
     return steps

@@ -26,12 +26,6 @@ def test_fresh_stocks_say_so(catalog: Catalog) -> None:
     assert "ice-cold" in prep.text
 
 
-def test_vessel_from_total_volume(catalog: Catalog) -> None:
-    plan = make_plan(catalog, "au25-mba-co")  # 9.5 + 0.4 + 0.25 = 10.15 mL -> 25 mL, 41 %
-    assert plan.steps[0].action == "set_up"
-    assert "25 mL flask" in plan.steps[0].text and "41% full" in plan.steps[0].text
-
-
 def test_unweighable_solid_becomes_an_aliquot(catalog: Catalog) -> None:
     # au25-pet-thf at 0.01x needs 1.58 mg HAuCl4·3H2O: too little to weigh, allowed in water
     route = catalog.routes["au25-pet-thf"]

@@ -31,6 +31,7 @@ TOP_KEYS = {
     "provenance",
     "stages",
     "shopping_list",
+    "vessels",
 }
 REAGENT_KEYS = {
     "id",
@@ -64,6 +65,7 @@ STEP_KEYS = {
     "checkpoint",
     "source",
     "estimate",
+    "vessel",
 }
 CANONICAL = {"mass": "mg", "amount": "mmol", "volume": "mL", "molar_mass": "g/mol"}
 
