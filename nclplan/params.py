@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -242,19 +243,20 @@ def fill_conditions(route: Route, published: Route | None = None) -> Route:
     reports what the paper used. Reagent and vessel placeholders are left for the step builder.
     """
 
-    def stated(r: Route) -> dict[str, str]:
-        return {
-            c.name: fmt_stated(c.value.value, c.value.unit)
-            for c in r.conditions
-            if c.value is not None
-        }
+    sources = {
+        "cond": {c.name: c.value for c in route.conditions},
+        "published": {c.name: c.value for c in (published or route).conditions},
+    }
 
-    values = {"cond": stated(route), "published": stated(published or route)}
+    def value(m: re.Match[str]) -> str:
+        num = sources[m.group(1)][m.group(2)]
+        assert num is not None  # checked when the route was loaded
+        return _stated(num.value, num.unit)
 
     def sub(text: str | None) -> str | None:
         if text is None or "{" not in text:
             return text
-        return _COND.sub(lambda m: values[m.group(1)][m.group(2)], text)
+        return _COND.sub(value, text)
 
     def each(items: list[_M], *keys: str) -> list[_M]:
         return [
@@ -279,6 +281,12 @@ def fill_conditions(route: Route, published: Route | None = None) -> Route:
     if route.yield_ is not None:
         update["yield_"] = route.yield_.model_copy(update={"basis": sub(route.yield_.basis)})
     return route.model_copy(update=update)
+
+
+@lru_cache(maxsize=1024)
+def _stated(value: float, unit: str) -> str:
+    # Cached: a sweep fills the same few values into the same texts thousands of times.
+    return fmt_stated(value, unit)
 
 
 def _literal_patterns(cond: Condition) -> list[re.Pattern[str]]:

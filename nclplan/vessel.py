@@ -362,17 +362,18 @@ def heating_messages(route: Route) -> list[tuple[str, str]]:
 
 
 def open_heating_warnings(route: Route) -> list[str]:
-    """Plan warnings for steps a ``--set`` value turned into heating in an open vessel."""
+    """A plan warning for the steps a ``--set`` value turned into heating in an open vessel."""
     from nclplan.units import Q, fmt_condition
 
-    out = []
-    for i, problem in heating_problems(route):
-        step = route.steps[i]
-        if problem != "open" or step.temperature is None:
-            continue
-        out.append(
-            f"{step.action.replace('_', ' ').capitalize()} step at "
-            f"{fmt_condition(Q(step.temperature.value, step.temperature.unit))}: in an open "
-            "vessel the solvent evaporates; fit a reflux condenser or seal the vessel."
-        )
-    return out
+    steps = [route.steps[i] for i, problem in heating_problems(route) if problem == "open"]
+    if not steps:
+        return []
+    names = [s.action.replace("_", " ") for s in steps]
+    temps = sorted(
+        {fmt_condition(Q(s.temperature.value, s.temperature.unit)) for s in steps if s.temperature}
+    )
+    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return [
+        f"{which.capitalize()} step{'s' if len(names) > 1 else ''} at {' / '.join(temps)}: "
+        "in an open vessel the solvent evaporates; fit a reflux condenser or seal the vessel."
+    ]
