@@ -45,7 +45,8 @@ KINDS: dict[str, Kind] = {
     ),
     "schlenk": Kind("Schlenk flask", (10, 25, 50, 100, 250, 500, 1000), 0.5),
     "beaker": Kind("beaker", (5, 10, 25, 50, 100, 150, 250, 400, 600, 1000, 2000, 3000, 5000), 0.6),
-    "centrifuge-tube": Kind("centrifuge tube", (1.5, 15, 50), 0.8),
+    "centrifuge-tube": Kind("centrifuge tube", (1.5, 15, 50), 0.8, larger="centrifuge-bottle"),
+    "centrifuge-bottle": Kind("centrifuge bottle", (250, 500, 1000), 0.8),
     # An agate mortar grinds well up to about 1 g of solid per 50 mm of diameter (estimate).
     "mortar": Kind("agate mortar", (50, 65, 80, 100, 130, 150), 0.02),
 }
@@ -79,15 +80,13 @@ class SizedVessel:
         """How the step that first uses the vessel names it: size, fittings and fill."""
         n = f"{self.count} × " if self.count > 1 else _article(self.size)
         if self.kind == "mortar":
-            name = (
-                f"an {self.noun} of {self.size:g} mm with its pestle"
-                if self.size
-                else (
-                    f"an {self.noun} (no standard size takes {fmt_in(self.solids_mg, 'mg')}: work "
-                    "in portions)"
-                )
+            mass = fmt_in(self.solids_mg, "mg")
+            if self.size is None:
+                return f"an {self.noun} (no standard size grinds {mass} well: work in portions)"
+            return (
+                f"an {self.noun} of {self.size:g} mm with its pestle "
+                f"(it will take up to about {mass} of solids)"
             )
-            return name + f" (for about {fmt_in(self.solids_mg, 'mg')} of solids)"
         if self.size is None:
             return (
                 f"{self.noun}s (about {fmt_in(self.liquid_ml, 'mL')} in all: more than the "
@@ -112,11 +111,12 @@ class SizedVessel:
             )
         if self.liquid_ml <= 0:
             return name
+        held = f"{'they' if self.count > 1 else 'it'} will hold up to about "
+        held += fmt_in(self.liquid_ml, "mL")
         if self.count > 1:
             each = self.liquid_ml / (self.size * self.count)
-            return f"{name} (for about {fmt_in(self.liquid_ml, 'mL')} in all: {each:.0%} full each)"
-        fill = self.liquid_ml / self.size
-        return f"{name} (for about {fmt_in(self.liquid_ml, 'mL')}: {fill:.0%} full)"
+            return f"{name} ({held} in all: {each:.0%} full each)"
+        return f"{name} ({held}: {self.liquid_ml / self.size:.0%} full)"
 
     def later_use(self) -> str:
         """How later steps name it."""
@@ -221,22 +221,9 @@ def _size(v: Vessel, liquid: float, solids: float) -> tuple[SizedVessel, str | N
                 f"{kind.sizes[-1]:g} mL sealed vessel: split the batch."
             )
     else:
-        size = next((s for s in kind.sizes if liquid <= s * kind.max_fill), None)
-        if size is None and kind.larger is not None:
-            kind_id = kind.larger
-            kind = KINDS[kind_id]
-            size = next((s for s in kind.sizes if liquid <= s * kind.max_fill), None)
-        if size is None and v.kind == "centrifuge-tube":
-            size = kind.sizes[-1]
-            count = math.ceil(liquid / (size * kind.max_fill))
-            if count > MAX_TUBES:
-                note = f"{fmt_in(liquid, 'mL')} fills {count} centrifuge tubes of {size:g} mL."
+        kind_id, size, count, note = _by_volume(kind_id, liquid)
+        kind = KINDS[kind_id]
         fill = None if size is None else liquid / (size * count)
-        if size is None:
-            note = (
-                f"{fmt_in(liquid, 'mL')} is more than a {kind.sizes[-1]:g} mL {kind.noun} "
-                f"holds {kind.max_fill:.0%} full: split the batch."
-            )
     return (
         SizedVessel(
             id=v.id,
@@ -256,6 +243,37 @@ def _size(v: Vessel, liquid: float, solids: float) -> tuple[SizedVessel, str | N
             estimate=v.estimate or (v.headspace_ratio.estimate if v.headspace_ratio else None),
         ),
         note,
+    )
+
+
+def _by_volume(kind_id: str, liquid: float) -> tuple[str, float | None, int, str | None]:
+    """Kind, size, count and a warning for a liquid volume: the smallest size within the fill
+    rule; past the largest, the kind that takes over (a flask for a vial, bottles for tubes), or
+    several centrifuge vessels (a centrifuge holds at least six), or no size (split the batch).
+    """
+    kind = KINDS[kind_id]
+    size = next((s for s in kind.sizes if liquid <= s * kind.max_fill), None)
+    if size is not None:
+        return kind_id, size, 1, None
+    centrifuge = kind_id.startswith("centrifuge")
+    per = kind.sizes[-1] * kind.max_fill
+    if centrifuge and (liquid <= MAX_TUBES * per or kind.larger is None):
+        count = math.ceil(liquid / per)
+        note = None
+        if count > MAX_TUBES:
+            note = (
+                f"{fmt_in(liquid, 'mL')} fills {count} {kind.noun}s of {kind.sizes[-1]:g} mL: "
+                "split the batch."
+            )
+        return kind_id, kind.sizes[-1], count, note
+    if kind.larger is not None:
+        return _by_volume(kind.larger, liquid)
+    return (
+        kind_id,
+        None,
+        1,
+        f"{fmt_in(liquid, 'mL')} is more than a {kind.sizes[-1]:g} mL {kind.noun} holds "
+        f"{kind.max_fill:.0%} full: split the batch.",
     )
 
 

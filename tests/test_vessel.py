@@ -277,6 +277,9 @@ def test_large_batches_move_to_a_larger_kind_or_split(catalog: Catalog) -> None:
     plan = make_plan(catalog, "ag152-pet-solid", scale="10x")  # 201 mL: six tubes of 40 mL
     tube = next(v for v in plan.vessels if v.kind == "centrifuge-tube")
     assert tube.count == 6 and tube.size == 50
+    plan = make_plan(catalog, "ag152-pet-solid", scale="30x")  # 604 mL: one 1 L bottle
+    bottle = next(v for v in plan.vessels if v.id == "tube")
+    assert bottle.kind == "centrifuge-bottle" and bottle.size == 1000 and bottle.count == 1
 
 
 def test_json_names_each_steps_vessel(catalog: Catalog) -> None:
