@@ -234,7 +234,7 @@ def _follow(step: Step, name: str, value: Num) -> Step:
 _COND = re.compile(r"\{(cond|published):([^{}]*)\}")
 
 
-def fill_conditions(route: Route, published: Route | None = None) -> Route:
+def fill_texts(route: Route, published: Route | None = None) -> Route:
     """The route with every ``{cond:name}`` of its printed texts replaced by the value in force.
 
     Texts name a parameter's value only through the placeholder (``nclplan check`` refuses a
@@ -258,7 +258,7 @@ def fill_conditions(route: Route, published: Route | None = None) -> Route:
             return text
         return _COND.sub(value, text)
 
-    def each(items: list[_M], *keys: str) -> list[_M]:
+    def each(items: list[_M], *keys: str) -> list[_M]:  # the objects whose texts hold a value
         return [
             x.model_copy(update={k: sub(getattr(x, k)) for k in keys})
             if any("{" in (getattr(x, k) or "") for k in keys)
@@ -269,7 +269,7 @@ def fill_conditions(route: Route, published: Route | None = None) -> Route:
     update: dict[str, object] = {
         "summary": sub(route.summary),
         "target": route.target.model_copy(update={"isolated_as": sub(route.target.isolated_as)}),
-        "reagents": each(route.reagents, "medium", "note"),
+        "reagents": each(route.reagents, "medium", "note", "target"),
         "conditions": each(route.conditions, "text"),
         "steps": each(route.steps, "text", "checkpoint"),
         "fingerprints": each(route.fingerprints, "note"),

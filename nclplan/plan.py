@@ -14,7 +14,7 @@ from nclplan.bench import practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, UsageError
 from nclplan.models import Route
-from nclplan.params import apply_settings, fill_conditions, parse_settings
+from nclplan.params import apply_settings, fill_texts, parse_settings
 from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
 from nclplan.steps import PlanStep, build_steps
 from nclplan.vessel import SizedVessel, open_heating_warnings, size_vessels
@@ -122,7 +122,7 @@ def make_plan(
     route, alternatives = resolve(cat, target, route_id)
     published_route = route
     applied = apply_settings(route, cat.reagents, parse_settings(settings or []))
-    route = fill_conditions(applied.route, published_route)
+    route = fill_texts(applied.route, published_route)
     scaled = scale_route(route, cat.reagents, request, yield_override)
     extra = [f"Expected product: {e}" for e in applied.expected] + applied.warnings
     if extra:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from nclplan import chemistry, fingerprint
 from nclplan.catalog import target_metal_atoms
 from nclplan.models import FAMILY_TITLES, Num, Route
-from nclplan.steps import step_conditions
+from nclplan.steps import fill_conditions, step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
 
 if TYPE_CHECKING:
@@ -115,6 +115,10 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             measure = fmt(x.volume) + (f" ({fmt(x.mass)})" if x.mass is not None else "")
         else:
             measure = fmt(x.mass) if x.mass is not None else ""
+        if line.as_needed and (x.concentration is not None or line.target):
+            bits = [fmt_condition(x.concentration)] if x.concentration is not None else []
+            bits += [f"to {fill_conditions(line.target, r)}"] if line.target else []
+            measure = ", ".join(bits)
         reagents.append(
             {
                 "id": line.id,

@@ -106,7 +106,7 @@ class SizedVessel:
             pub = self.published_headspace_ratio
             tail = f"; published about {pub:.2g}" if pub is not None else ""
             return (
-                f"{name} ({fmt_in(self.liquid_ml, 'mL')} of liquid under about "
+                f"{name} (it will hold {fmt_in(self.liquid_ml, 'mL')} of liquid under about "
                 f"{fmt_in(gas, 'mL')} of gas: {self.headspace_ratio:.2g} times the liquid{tail})"
             )
         if self.liquid_ml <= 0:
