@@ -143,6 +143,10 @@ class Reagent(_Strict):
     synonyms: list[str] = []
     sources: list[str] = []  # where CAS, density and hazard statements were checked
     hazard_note: str | None = None  # e.g. "no GHS classification found: check the supplier SDS"
+    # True only when a cited SDS or registration says "not classified as hazardous" (water):
+    # such a reagent takes no hazard line. A reagent with no hazards and not marked so has no
+    # classification on file, and every plan that uses it warns (nclplan.hazards).
+    not_hazardous: bool = False
     # May a too-small mass be made up as a stock and dosed as an aliquot? In what, and must the
     # solution be made fresh (NaBH4 hydrolyses)? None: never made up as a solution by nclplan.
     stock_solvent: str | None = None
@@ -161,6 +165,8 @@ class Reagent(_Strict):
             raise ValueError("give a formula or a molar_mass, not both: masses come from formulas")
         if self.molar_mass is not None and not (self.molar_mass.source or self.molar_mass.estimate):
             raise ValueError("molar_mass needs a source or an estimate reason")
+        if self.not_hazardous and self.hazards:
+            raise ValueError("not_hazardous: a reagent with hazard statements is hazardous")
         return self
 
 
