@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _ID = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 Identifier = Annotated[str, Field(pattern=_ID, min_length=1, max_length=64)]
 
@@ -207,10 +208,20 @@ class Reagent(_Strict):
     synonyms: list[str] = []
     sources: list[str] = []  # where CAS, density and hazard statements were checked
     hazard_note: str | None = None  # e.g. "no GHS classification found: check the supplier SDS"
+    # True only when a cited SDS or registration says "not classified as hazardous" (water):
+    # such a reagent takes no hazard line. A reagent with no hazards and not marked so has no
+    # classification on file, and every plan that uses it warns (nclplan.hazards).
+    not_hazardous: bool = False
     # May a too-small mass be made up as a stock and dosed as an aliquot? In what, and must the
     # solution be made fresh (NaBH4 hydrolyses)? None: never made up as a solution by nclplan.
     stock_solvent: str | None = None
     stock_fresh: bool = False
+    # Concentrations of the solution a lab keeps on the shelf (1 M NaOH, 1 M HCl): a recipe that
+    # doses one of them takes it from the bottle instead of weighing milligrams of pellets.
+    lab_stocks: list[Num] = []
+    # Solvents (library ids) it dissolves in: an aliquot stock is made up in the reaction's own
+    # solvent where it can be, so that a stock does not carry water into a THF route.
+    dissolves_in: list[Identifier] = []
     note: str | None = None  # handling and stock-solution advice
 
     @model_validator(mode="after")
@@ -219,6 +230,8 @@ class Reagent(_Strict):
             raise ValueError("give a formula or a molar_mass, not both: masses come from formulas")
         if self.molar_mass is not None and not (self.molar_mass.source or self.molar_mass.estimate):
             raise ValueError("molar_mass needs a source or an estimate reason")
+        if self.not_hazardous and self.hazards:
+            raise ValueError("not_hazardous: a reagent with hazard statements is hazardous")
         return self
 
 
@@ -237,6 +250,10 @@ Role = Literal[
     "other",
 ]
 Stage = Literal["synthesis", "workup"]
+# Roles whose amount changes what is made: "as needed" alone is not an instruction for them.
+CHEMISTRY_ROLES = frozenset(
+    {"metal-precursor", "ligand", "reductant", "phase-transfer", "base", "acid", "template"}
+)
 
 
 class ReagentLine(Provenance):
@@ -261,6 +278,9 @@ class ReagentLine(Provenance):
         None  # as a fraction or percent of the weighed form, when the paper gives it
     )
     as_needed: bool = False
+    # For an as_needed reagent that changes the chemistry: what to add it to, e.g.
+    # "pH {cond:ph} ± 0.1, by meter" (with concentration: the stock to use, "1 M").
+    target: str | None = None
     made_by: Identifier | None = None  # id of the route that makes this reagent (multi-stage)
     note: str | None = None
 
@@ -268,9 +288,20 @@ class ReagentLine(Provenance):
     def _form_fits(self) -> ReagentLine:
         given = [k for k in ("mass", "amount", "volume") if getattr(self, k) is not None]
         if self.as_needed:
-            if given or self.concentration:
+            if given:
                 raise ValueError("an as_needed reagent has no amount")
+            if self.concentration is not None and self.form != "solution":
+                raise ValueError("only a solution has a concentration")
+            if self.role in CHEMISTRY_ROLES and (
+                self.target is None or (self.form == "solution" and self.concentration is None)
+            ):
+                raise ValueError(
+                    f"an as_needed {self.role} changes the chemistry: give its target (e.g. "
+                    "'pH {cond:ph} ± 0.1, by meter') and, for a solution, its concentration"
+                )
             return self
+        if self.target is not None:
+            raise ValueError("target is for as_needed reagents; others have an amount")
         if self.form == "gas":
             if given:
                 raise ValueError("a gas has no scaled amount; describe its use in a step")
@@ -381,6 +412,12 @@ class Condition(Provenance):
     parameter: bool = False
     controls: Identifier | None = None
     outcomes: list[Outcome] = []
+    # A pH: the reagent lines that raise and lower it, and the mixture's pH before adjustment
+    # where known; ``{adjust:ph}`` in a step then names the base or the acid, whichever the set
+    # value needs (or says to measure first).
+    base: Identifier | None = None
+    acid: Identifier | None = None
+    before: Num | None = None
 
     @model_validator(mode="after")
     def _something(self) -> Condition:
@@ -411,11 +448,49 @@ class Condition(Provenance):
             out.append(("value", self.value))
         if self.range is not None:
             out += [("range.min", self.range.min), ("range.max", self.range.max)]
+        if self.before is not None:
+            out.append(("before", self.before))
         return out
 
 
+VesselKind = Literal[
+    "vial", "sealed-vial", "round-bottom", "schlenk", "beaker", "mortar", "centrifuge-tube"
+]
+
+
+class Vessel(Provenance):
+    """A vessel of the route: steps name it (``vessel: flask``) and it is sized from its contents.
+
+    ``headspace_ratio`` is the gas volume over the liquid volume of the published recipe, for a
+    sealed vessel whose headspace holds a reagent (CO): the plan keeps that ratio instead of a
+    fill rule. ``condenser`` says a reflux condenser is fitted (heating for hours, or near the
+    boiling point, in an open vessel needs one).
+    """
+
+    id: Identifier
+    kind: VesselKind
+    label: str | None = None  # "etching flask": how later steps call it
+    stir_bar: bool = False
+    condenser: bool = False
+    headspace_ratio: Num | None = None
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Vessel:
+        if self.headspace_ratio is not None and self.kind != "sealed-vial":
+            raise ValueError("only a sealed vessel keeps a headspace ratio")
+        if self.condenser and self.kind in ("sealed-vial", "mortar", "centrifuge-tube", "vial"):
+            raise ValueError(f"a {self.kind} takes no reflux condenser")
+        return self
+
+
 class Step(Provenance):
-    """One step. ``text`` names reagent lines as ``{id}``; they are replaced by scaled amounts."""
+    """One step. ``text`` names reagent lines as ``{id}``; they are replaced by scaled amounts.
+
+    ``{cond:name}`` is a condition's value in force (``{published:name}``: as published) and
+    ``{vessel:id}`` the vessel, sized (the first use says its size and fill, later uses name it).
+    ``vessel`` is where the step's reagents go; ``transfer`` moves the whole contents of another
+    vessel into it.
+    """
 
     action: Identifier
     text: str
@@ -424,7 +499,15 @@ class Step(Provenance):
     temperature: Num | None = None
     ph: Num | None = None
     checkpoint: str | None = None
-    condition: Identifier | None = None  # a parameter whose --set value this step follows
+    # Parameters whose --set value this step's temperature, duration or pH follows.
+    condition: list[Identifier] = []
+    vessel: Identifier | None = None
+    transfer: Identifier | None = None
+
+    @field_validator("condition", mode="before")
+    @classmethod
+    def _one_or_more(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
 
     @model_validator(mode="after")
     def _units_fit(self) -> Step:
@@ -445,12 +528,86 @@ class Step(Provenance):
         ]
 
 
-class Fingerprint(Provenance):
-    """A characterization signature to check the product against."""
+FingerprintKind = Literal[
+    "absorption", "emission", "excitation", "mz", "molecular_mass", "quantum_yield", "size"
+]
 
-    kind: Literal["uv-vis", "emission", "excitation", "esi-ms", "maldi-ms", "quantum-yield", "size"]
-    values: list[Num]
+# The unit a fingerprint kind is exported in (JSON) and the dimension its values must have. A
+# molecular mass (Da, kDa) is a mass per particle, never a mass of substance to weigh.
+FINGERPRINT_UNITS: dict[str, str] = {
+    "absorption": "nm",
+    "emission": "nm",
+    "excitation": "nm",
+    "mz": "",
+    "molecular_mass": "Da",
+    "quantum_yield": "%",
+    "size": "nm",
+}
+_DALTON_UNITS = ("Da", "kDa", "dalton", "kilodalton")
+
+# Kinds of schema_version 1/2 route files, read on so that user-written routes keep loading:
+# the old kind named the method and left the quantity to its unit.
+_OLD_KINDS = {
+    "uv-vis": ("absorption", "uv-vis"),
+    "quantum-yield": ("quantum_yield", None),
+}
+
+
+class Fingerprint(Provenance):
+    """A characterization signature to check the product against, of one kind of quantity.
+
+    ``kind`` says what the numbers are (a wavelength, an m/z, a molecular mass, ...), so every
+    output prints and exports them in their own unit; ``method`` says how they are measured.
+    """
+
+    kind: FingerprintKind
+    method: str | None = None  # uv-vis, photoluminescence, esi-ms, maldi-ms, tem, ...
+    values: list[Num] = Field(min_length=1)
+    charge: int | None = None  # the ion's charge, for m/z
+    ion: str | None = None  # the ion as written, e.g. "[Au25(p-MBA)18]5-"
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_kind(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "method" in data:
+            return data
+        kind = data.get("kind")
+        if kind in _OLD_KINDS:
+            new, method = _OLD_KINDS[kind]
+            return {**data, "kind": new, **({"method": method} if method else {})}
+        if kind in ("emission", "excitation"):
+            return {**data, "method": "photoluminescence"}
+        if kind in ("esi-ms", "maldi-ms"):
+            units = {str(v).split()[-1] if isinstance(v, str) else "" for v in data["values"]}
+            is_mass = bool(units) and units <= set(_DALTON_UNITS)
+            return {**data, "kind": "molecular_mass" if is_mass else "mz", "method": kind}
+        return data
+
+    @model_validator(mode="after")
+    def _units_fit_kind(self) -> Fingerprint:
+        from nclplan.units import Q, U
+
+        want = FINGERPRINT_UNITS[self.kind]
+        for n in self.values:
+            if self.kind == "molecular_mass":
+                ok = n.unit in _DALTON_UNITS
+            elif self.kind == "mz":
+                ok = n.unit == ""
+            else:
+                ok = Q(1, n.unit or "").check(U(want).dimensionality)
+            if not ok:
+                raise ValueError(
+                    f"a fingerprint of kind {self.kind} is in {want or 'plain numbers (m/z)'}"
+                    f"{' or kDa' if want == 'Da' else ''}, not {n.unit or 'a plain number'!r}"
+                )
+            if n.value <= 0:
+                raise ValueError(f"a fingerprint of kind {self.kind} must be positive")
+        if self.charge is not None and self.kind != "mz":
+            raise ValueError("only an m/z fingerprint has an ion charge")
+        if self.charge == 0:
+            raise ValueError("an ion's charge is not 0")
+        return self
 
 
 class Yield(Provenance):
@@ -486,6 +643,7 @@ class Route(_Strict):
     summary: str
     reagents: list[ReagentLine] = Field(min_length=1)
     conditions: list[Condition] = []
+    vessels: list[Vessel] = []
     steps: list[Step] = Field(min_length=1)
     yield_: Yield | None = Field(default=None, alias="yield")
     fingerprints: list[Fingerprint] = []
@@ -520,27 +678,104 @@ class Route(_Strict):
         if len(conditions) != len(self.conditions):
             raise ValueError("conditions: two conditions have the same name")
         for i, c in enumerate(self.conditions):
-            if c.controls is not None and c.controls not in ids:
-                raise ValueError(
-                    f"conditions.{i}.controls: {c.controls!r} is not a reagent line id"
-                )
-        for i, step in enumerate(self.steps):
-            for name in re.findall(r"\{([^{}]*)\}", step.text):
-                if name.startswith("cond:"):
-                    cond = conditions.get(name[5:])
-                    if cond is None or cond.value is None:
-                        raise ValueError(
-                            f"steps.{i}.text: {{{name}}} is not a condition with a value"
-                        )
-                elif name not in ids:
-                    raise ValueError(f"steps.{i}.text: {{{name}}} is not a reagent line id")
-            if step.condition is not None and (
-                step.condition not in conditions or conditions[step.condition].value is None
-            ):
-                raise ValueError(
-                    f"steps.{i}.condition: {step.condition!r} is not a condition with a value"
-                )
+            for key in ("controls", "base", "acid"):
+                ref = getattr(c, key)
+                if ref is not None and ref not in ids:
+                    raise ValueError(f"conditions.{i}.{key}: {ref!r} is not a reagent line id")
+        self._check_steps(ids, conditions)
+        self._check_vessels()
         return self
+
+    def _check_steps(self, ids: list[str], conditions: dict[str, Condition]) -> None:
+        for where, text in self.text_fields():
+            for name in _PLACEHOLDER.findall(text):
+                if where == "title":
+                    raise ValueError("title: a title names no placeholder")
+                if name.startswith(("cond:", "published:")):
+                    cond = conditions.get(name.split(":", 1)[1])
+                    if cond is None or cond.value is None:
+                        raise ValueError(f"{where}: {{{name}}} is not a condition with a value")
+                elif name.startswith("adjust:") and where.endswith(".text"):
+                    cond = conditions.get(name[7:])
+                    if cond is None or cond.value is None or not (cond.base or cond.acid):
+                        raise ValueError(
+                            f"{where}: {{{name}}} is not a condition with a value and a "
+                            "base or acid line"
+                        )
+                elif not where.startswith("steps.") or where.endswith(".checkpoint"):
+                    raise ValueError(
+                        f"{where}: only {{cond:...}} or {{published:...}} may stand here, "
+                        f"not {{{name}}}"
+                    )
+                elif name.startswith("vessel:"):
+                    if name[7:] not in {v.id for v in self.vessels}:
+                        raise ValueError(f"{where}: {{{name}}} is not a vessel of the route")
+                elif name not in ids:
+                    raise ValueError(f"{where}: {{{name}}} is not a reagent line id")
+        for i, step in enumerate(self.steps):
+            for name in step.condition:
+                if name not in conditions or conditions[name].value is None:
+                    raise ValueError(
+                        f"steps.{i}.condition: {name!r} is not a condition with a value"
+                    )
+
+    def _check_vessels(self) -> None:
+        """Every step that adds a measured reagent says where; every vessel is used and named."""
+        vessels = [v.id for v in self.vessels]
+        if len(set(vessels)) != len(vessels):
+            raise ValueError("vessels: two vessels have the same id")
+        measured = {r.id for r in self.reagents if not r.as_needed}
+        used: set[str] = set()
+        for i, step in enumerate(self.steps):
+            for key in ("vessel", "transfer"):
+                v = getattr(step, key)
+                if v is not None and v not in vessels:
+                    raise ValueError(f"steps.{i}.{key}: {v!r} is not a vessel of the route")
+            if step.transfer is not None and step.transfer not in used:
+                raise ValueError(f"steps.{i}.transfer: {step.transfer!r} is not in use yet")
+            named = set(_PLACEHOLDER.findall(step.text))
+            if step.vessel is None and named & measured:
+                raise ValueError(f"steps.{i}.vessel: the step adds reagents but names no vessel")
+            if step.vessel is not None and step.vessel not in used:
+                if f"vessel:{step.vessel}" not in named:
+                    raise ValueError(
+                        f"steps.{i}.text: first use of vessel {step.vessel!r}: name it as "
+                        f"{{vessel:{step.vessel}}} so the plan says its size"
+                    )
+                used.add(step.vessel)
+        unused = [v for v in vessels if v not in used]
+        if unused:
+            raise ValueError(f"vessels: {', '.join(unused)} is used by no step")
+
+    def text_fields(self) -> list[tuple[str, str]]:
+        """Every route text a plan or a route card prints, with its field path."""
+        out: list[tuple[str, str]] = [("title", self.title), ("summary", self.summary)]
+        if self.target.isolated_as:
+            out.append(("target.isolated_as", self.target.isolated_as))
+        for i, r in enumerate(self.reagents):
+            out += [
+                (f"reagents.{i}.{k}", t)
+                for k in ("medium", "note", "target")
+                if (t := getattr(r, k))
+            ]
+        for i, c in enumerate(self.conditions):
+            if c.text:
+                out.append((f"conditions.{i}.text", c.text))
+        for i, s in enumerate(self.steps):
+            out.append((f"steps.{i}.text", s.text))
+            if s.checkpoint:
+                out.append((f"steps.{i}.checkpoint", s.checkpoint))
+        for i, f in enumerate(self.fingerprints):
+            if f.note:
+                out.append((f"fingerprints.{i}.note", f.note))
+        out += [(f"hazards.{i}.text", h.text) for i, h in enumerate(self.hazards)]
+        if self.purification:
+            out.append(("purification", self.purification))
+        if self.yield_ is not None:
+            out.append(("yield.basis", self.yield_.basis))
+        out += [(f"scale_notes.{i}", t) for i, t in enumerate(self.scale_notes)]
+        out += [(f"notes.{i}", t) for i, t in enumerate(self.notes)]
+        return out
 
     def provenance_walk(self) -> list[tuple[str, Provenance | None, Num]]:
         """Every number of the route with the object it inherits provenance from."""
@@ -551,6 +786,9 @@ class Route(_Strict):
             out += [(f"conditions.{i}.{k}", c, n) for k, n in c.numbers()]
         for i, s in enumerate(self.steps):
             out += [(f"steps.{i}.{k}", s, n) for k, n in s.numbers()]
+        for i, v in enumerate(self.vessels):
+            if v.headspace_ratio is not None:
+                out.append((f"vessels.{i}.headspace_ratio", v, v.headspace_ratio))
         for i, f in enumerate(self.fingerprints):
             out += [(f"fingerprints.{i}.values.{j}", f, n) for j, n in enumerate(f.values)]
         if self.yield_ is not None:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from nclplan import chemistry
+from nclplan import chemistry, fingerprint, hazards
 from nclplan.catalog import target_metal_atoms
 from nclplan.models import FAMILY_TITLES, Num, Route
-from nclplan.steps import step_conditions
+from nclplan.steps import fill_conditions, step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
 
 if TYPE_CHECKING:
@@ -115,6 +115,10 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             measure = fmt(x.volume) + (f" ({fmt(x.mass)})" if x.mass is not None else "")
         else:
             measure = fmt(x.mass) if x.mass is not None else ""
+        if line.as_needed and (x.concentration is not None or line.target):
+            bits = [fmt_condition(x.concentration)] if x.concentration is not None else []
+            bits += [f"to {fill_conditions(line.target, r)}"] if line.target else []
+            measure = ", ".join(bits)
         reagents.append(
             {
                 "id": line.id,
@@ -157,21 +161,17 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
     ]
     fingerprints = [
         {
-            "kind": f.kind,
-            "peaks": ", ".join(_num(v) for v in f.values),
+            "kind": fingerprint.label(f),
+            "peaks": fingerprint.values_text(f),
             "note": f.note or "",
             "source": _source_label(r, est, f),
         }
         for f in r.fingerprints
     ]
     route_hazards = [h.text for h in plan.hazards if h.scope == "route"]
-    reagent_hazards = []
-    for x in s.reagents:
-        codes = "; ".join(f"{h.code} {h.text}" for h in x.reagent.hazards)
-        if codes or x.reagent.hazard_note:
-            reagent_hazards.append(
-                {"label": x.reagent.label, "codes": codes, "note": x.reagent.hazard_note or ""}
-            )
+    reagent_hazards = [  # once per reagent; none for a non-hazardous one (nclplan.hazards)
+        {"label": e.label, "codes": e.codes, "note": e.note} for e in hazards.reagent_hazards(s)
+    ]
     if s.product_mass is not None:
         product = f"{fmt(s.product_mass)} ({fmt(s.product_amount)})"
     elif t.mass_scaling:
@@ -231,7 +231,8 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
                 "label": f"Stage {i}",
                 "title": st.route.title,
                 "id": st.route.id,
-                "scale": st.scaled.request.text,
+                "scale": _stage_scale(st),
+                "surplus": _stage_surplus(st),
             }
             for i, st in enumerate(plan.stages, start=1)
         ],
@@ -239,15 +240,30 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
     }
 
 
+def _stage_scale(stage: Plan) -> str:
+    q = stage.scaled.request.quantity
+    return fmt(q) if q is not None else stage.scaled.request.text
+
+
+def _stage_surplus(stage: Plan) -> str:
+    """``, 15 % more than au36-tbbt-leist uses``: why a stage makes more than is consumed."""
+    if not stage.surplus or stage.consumed_by is None:
+        return ""
+    pct = fmt_number(stage.surplus * 100, 3, trailing=False)
+    return f", {pct} % more than {stage.consumed_by} uses"
+
+
 def _shopping(plan: Plan) -> list[dict[str, str]]:
     from nclplan.export import plan_to_dict
 
     rows = []
     for e in plan_to_dict(plan)["shopping_list"]:
-        total = [fmt(Q(e[k]["value"], e[k]["unit"])) for k in ("mass", "volume", "amount") if e[k]]
+        total = [
+            fmt(Q(e[k]["value"], e[k]["unit"])) for k in ("mass", "volume", "amount") if e.get(k)
+        ]
         if not total:  # wash solvents, gases: no amount to add up
             total = ["as needed"]
-        conc = e["concentration"]
+        conc = e.get("concentration")
         rows.append(
             {
                 "name": e["name"],
