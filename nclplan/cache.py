@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from nclplan.catalog import Catalog
     from nclplan.models import Route
 
-FORMAT = 1  # bump when the JSON layout changes
+FORMAT = 2  # bump when the JSON layout changes
 MAX_CACHE_BYTES = 64_000_000
 _FILES = ("catalog.json", "routes.json")
 
@@ -93,23 +93,36 @@ def _models() -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=1)
+def _field_names() -> dict[str, tuple[str, ...]]:
+    return {name: tuple(cls.model_fields) for name, cls in _models().items()}
+
+
 def _encode(obj: Any) -> Any:
-    """JSON for a validated model tree: every object is ``{"__m": ...}`` or ``{"__d": ...}``."""
+    """JSON for a validated model tree: a model is ``{"m": class, "v": [field values in
+    declaration order], "s": bitmask of the fields the file set}``, a mapping ``{"d": pairs}``.
+
+    Positional values keep the file small and its decoding quick (it runs on every command).
+    """
     from pydantic import BaseModel
+
+    names = _field_names()
 
     def enc(obj: Any) -> Any:
         if isinstance(obj, str | int | float | bool) or obj is None:
             return obj
         if isinstance(obj, BaseModel):
+            fields = names[type(obj).__name__]
+            given = obj.model_fields_set
             return {
-                "__m": type(obj).__name__,
-                "f": [[k, enc(v)] for k, v in obj.__dict__.items()],
-                "s": sorted(obj.model_fields_set),
+                "m": type(obj).__name__,
+                "v": [enc(obj.__dict__[f]) for f in fields],
+                "s": sum(1 << i for i, f in enumerate(fields) if f in given),
             }
         if isinstance(obj, list | tuple):
             return [enc(x) for x in obj]
         if isinstance(obj, dict):
-            return {"__d": [[k, enc(v)] for k, v in obj.items()]}
+            return {"d": [[k, enc(v)] for k, v in obj.items()]}
         raise TypeError(f"cannot cache {type(obj).__name__}")
 
     return enc(obj)
@@ -119,16 +132,27 @@ def _decoder() -> Any:
     """A ``json.loads`` object hook that rebuilds listed models from plain values, as unpickling
     a model would (its fields were validated before they were cached), and nothing else."""
     classes = _models()
+    names = _field_names()
+    field_sets: dict[tuple[str, int], frozenset[str]] = {}
 
     def hook(d: dict[str, Any]) -> Any:
-        if "__d" in d:
-            return {k: v for k, v in d["__d"]}
-        cls = classes[d["__m"]]  # KeyError for any other name: the cache is ignored
+        if "d" in d:
+            return dict(d["d"])
+        kind, mask = d["m"], d["s"]
+        cls = classes[kind]  # KeyError for any other name: the cache is ignored
+        fields = names[kind]
+        values = d["v"]
+        if len(values) != len(fields):
+            raise ValueError("cached model does not match the code")
+        given = field_sets.get((kind, mask))
+        if given is None:
+            given = frozenset(f for i, f in enumerate(fields) if mask >> i & 1)
+            field_sets[(kind, mask)] = given
         obj = cls.__new__(cls)
         obj.__setstate__(
             {
-                "__dict__": {k: v for k, v in d["f"]},
-                "__pydantic_fields_set__": set(d["s"]),
+                "__dict__": dict(zip(fields, values, strict=True)),
+                "__pydantic_fields_set__": set(given),
                 "__pydantic_extra__": None,
                 "__pydantic_private__": None,
             }

@@ -342,20 +342,23 @@ def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalo
     """Load every route and reagent library on the search path.
 
     With ``collect`` the problems are gathered in ``Catalog.errors`` (for ``nclplan check``,
-    which reuses only the per-file parse of unchanged files); otherwise the first broken file
+    which reuses the cached catalog when nothing changed, else the per-file parse of unchanged
+    files); otherwise the first broken file
     raises CatalogError, and a valid catalog is kept in a cache keyed on the bytes of every
     catalog file (see ``nclplan.cache``).
     """
-    dirs = search_path(extra)
-    if collect:
-        return _load_catalog(dirs, collect=True)
     from nclplan import cache
 
+    dirs = search_path(extra)
     key = _cache_key(dirs)
     if key is not None:
+        # Only a valid catalog is cached, and the key covers every file's bytes and nclplan's
+        # code: the checks that passed when it was stored pass again, so `check` may use it.
         cached = cache.read_catalog(key)
         if cached is not None:
             return cached
+    if collect:
+        return _load_catalog(dirs, collect=True)
     cat = _load_catalog(dirs, collect=False)
     if key is not None:
         cache.write_catalog(key, cat)
