@@ -51,7 +51,7 @@ FAMILY_TITLES: dict[str, str] = {
 }
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile(r"\s*[\t\n\r]\s*")
 
 

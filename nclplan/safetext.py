@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# C0 controls (tab and newline included: callers that keep them say so), DEL, C1 controls, and
-# the Unicode bidirectional overrides that make a terminal show text in another order.
-CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls (tab and newline included: callers that keep them say so), DEL, C1 controls, the
+# Unicode line and paragraph separators (str.splitlines splits on them) and the bidirectional
+# overrides that make a terminal show text in another order.
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 _CONTROL_KEEP_LINES = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]"
 )
 
 

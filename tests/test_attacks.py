@@ -40,7 +40,7 @@ SHIPPED = Path(__file__).parent.parent / "protocols"
 ROUTE_FILES = sorted(
     p for p in SHIPPED.glob("*.yaml") if not p.name.startswith(("reagents", "purification"))
 )
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 
 # ---- what an attacker writes -------------------------------------------------------------------
@@ -57,6 +57,7 @@ TEXT_ATTACKS = [
     "a \\| b | c",
     "<script>alert(1)</script>",
     "\u202eevil",
+    "line\u2028separator",
     "x" * 5000,
 ]
 NUMBER_ATTACKS = [
