@@ -30,8 +30,9 @@ def _fail(path: Path, exc: OSError, what: str = "cannot write") -> OutputError:
     return OutputError(f"{visible(path)}: {what} ({exc.strerror or exc})")
 
 
-def _existing(path: Path, force: bool) -> tuple[Path, int | None]:
-    """Where to write for ``path`` and the mode to keep; refuse what must not be replaced."""
+def _existing(path: Path, force: bool) -> tuple[Path, os.stat_result | None]:
+    """Where to write for ``path`` and the status (mode, owner) to keep; refuse what must not
+    be replaced."""
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -54,7 +55,7 @@ def _existing(path: Path, force: bool) -> tuple[Path, int | None]:
         )
     if not force:
         raise OutputError(f"{visible(path)}: already exists; use --force to replace it")
-    return target, stat.S_IMODE(st.st_mode)
+    return target, st
 
 
 def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
@@ -66,7 +67,7 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"{visible(path)}: folder {visible(parent)} does not exist")
-    target, mode = _existing(path, force)
+    target, old = _existing(path, force)
     parent = target.parent
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
@@ -78,8 +79,11 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644 if mode is None else mode)
-        if mode is not None:
+        os.chmod(tmp, 0o644 if old is None else stat.S_IMODE(old.st_mode))
+        if old is not None:
+            if hasattr(os, "geteuid") and os.geteuid() == 0:  # root keeps the owner as well
+                with contextlib.suppress(OSError):
+                    os.chown(tmp, old.st_uid, old.st_gid)
             os.replace(tmp, target)
         else:
             try:
