@@ -288,6 +288,44 @@ def write_catalog(key: str, cat: Catalog) -> None:
 Parsed = tuple["Route", dict[tuple[Any, ...], int], str]  # route, field lines, digest
 
 
+class LazyLines(dict[tuple[Any, ...], int]):
+    """A file's field -> line map, built from its stored pairs on first use: lines are needed
+    only for a message, and building 1,000 of them would cost more than the rest of a check."""
+
+    def __init__(self, pairs: list[Any]) -> None:
+        super().__init__()
+        self.pairs: list[Any] | None = pairs
+
+    def _fill(self) -> None:
+        if self.pairs is not None:
+            pairs, self.pairs = self.pairs, None
+            self.update({tuple(k): int(n) for k, n in pairs})
+
+    def __getitem__(self, key: tuple[Any, ...]) -> int:
+        self._fill()
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def get(self, key: tuple[Any, ...], default: Any = None) -> Any:
+        self._fill()
+        return super().get(key, default)
+
+    def items(self) -> Any:
+        self._fill()
+        return super().items()
+
+    def __iter__(self) -> Any:
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+
 class RouteEntry:
     """One file's cached parse, keyed by the SHA-256 of its bytes; decoded only when used, so a
     cache that remembers many files costs only the files a command reads."""
@@ -313,7 +351,7 @@ class RouteEntry:
         if self._parsed is None:
             try:
                 route = _from_text(str(self._text), _decoder())
-                lines = {tuple(k): int(n) for k, n in self._lines or ()}
+                lines = LazyLines(list(self._lines or ()))
             except Exception:  # damaged: the caller parses the file afresh
                 return None
             if not isinstance(route, Route):
@@ -324,9 +362,11 @@ class RouteEntry:
     def row(self) -> tuple[list[Any], str]:
         if self._parsed is not None:
             route, lines, _ = self._parsed
-            return [self.sig, [[list(k), n] for k, n in lines.items()], self.digest], _text_of(
-                route
-            )
+            if isinstance(lines, LazyLines) and lines.pairs is not None:
+                pairs = lines.pairs
+            else:
+                pairs = [[list(k), n] for k, n in lines.items()]
+            return [self.sig, pairs, self.digest], _text_of(route)
         return [self.sig, self._lines, self.digest], str(self._text)
 
 

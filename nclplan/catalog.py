@@ -357,10 +357,8 @@ def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalo
         cached = cache.read_catalog(key)
         if cached is not None:
             return cached
-    if collect:
-        return _load_catalog(dirs, collect=True)
-    cat = _load_catalog(dirs, collect=False)
-    if key is not None:
+    cat = _load_catalog(dirs, collect=collect)
+    if key is not None and not cat.errors:
         cache.write_catalog(key, cat)
     return cat
 
