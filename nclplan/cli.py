@@ -7,12 +7,14 @@ as Markdown or JSON, a table); messages go to stderr so that piping works.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+from typer.core import TyperArgument
 
 from nclplan import __version__
 from nclplan.errors import (
@@ -28,11 +30,22 @@ if TYPE_CHECKING:
 
 DEBUG_ENV = "NCLPLAN_DEBUG"
 
+
+def _no_argument_type(self: object, ctx: object) -> None:
+    """Typer prints "TARGET <str>" and "<list[Path]>" for arguments; the metavar says enough."""
+    return None
+
+
+# typer >= 0.16 shows a Python type beside each argument in help; no public switch turns it off.
+setattr(TyperArgument, "display_type_rich", _no_argument_type)  # noqa: B010 (a method, on purpose)
+
 app = typer.Typer(
     name="nclplan",
     help="Plan lab-ready syntheses of atomically precise metal nanoclusters from the literature.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
 
@@ -70,6 +83,7 @@ CatalogOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--catalog",
+        metavar="DIR",
         help="Extra folder of protocol YAML files (repeatable; also NCLPLAN_PATH).",
         show_default=False,
     ),
@@ -130,16 +144,19 @@ def route(
     target: Annotated[
         str,
         typer.Argument(
-            help="Cluster as chemists write it (Au25, Au25(PET)18, Au25@BSA) or a route id."
+            metavar="TARGET",
+            help="Cluster as chemists write it (Au25, Au25(PET)18, Au25@BSA) or a route id.",
         ),
     ],
     route_id: Annotated[
-        str | None, typer.Option("--route", help="Pick a route by id (see 'nclplan list').")
+        str | None,
+        typer.Option("--route", metavar="ID", help="Pick a route by id (see 'nclplan list')."),
     ] = None,
     scale: Annotated[
         str,
         typer.Option(
             "--scale",
+            metavar="AMOUNT",
             help="2x (multiple of the published recipe), "
             "50mg (isolated product) or 0.4mmol (metal).",
         ),
@@ -147,7 +164,9 @@ def route(
     yield_: Annotated[
         str | None,
         typer.Option(
-            "--yield", help="Expected yield on a metal basis, e.g. 35%; overrides the reported one."
+            "--yield",
+            metavar="PERCENT",
+            help="Expected yield on a metal basis, e.g. 35%; overrides the reported one.",
         ),
     ] = None,
     fmt: Annotated[
@@ -155,13 +174,15 @@ def route(
         typer.Option(
             "--format",
             "-f",
-            help="Output format [default: table, or from -o's extension].",
+            help="Output format (default: table, or from the extension of -o).",
             show_default=False,
         ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to FILE (atomically); '-' is stdout."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to FILE (atomically); '-' is stdout."
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
@@ -173,6 +194,7 @@ def route(
         list[str] | None,
         typer.Option(
             "--set",
+            metavar="NAME=VALUE",
             help="Change a route parameter: --set pH=11 (repeatable; see 'nclplan show ROUTE').",
         ),
     ] = None,
@@ -199,6 +221,7 @@ def route(
     from nclplan.catalog import load_catalog
     from nclplan.plan import make_plan
 
+    _yield_note(yield_)
     plan = make_plan(
         load_catalog(catalog or ()),
         target,
@@ -213,6 +236,21 @@ def route(
         print_plan(plan)
         return
     _emit(_document(plan, fmt, paper.value), output, force)
+
+
+def _yield_note(text: str | None) -> None:
+    """Say how a bare fraction was read: ``--yield 0.35`` is 35 %, which a user may not mean."""
+    if text is None or text.strip().endswith("%"):
+        return
+    try:
+        value = float(text)
+    except ValueError:
+        return  # parse_yield reports it
+    if 0 < value <= 1:
+        from nclplan.units import fmt_number
+
+        percent = fmt_number(value * 100, 3, trailing=False)
+        _err(f"--yield {text}: read as {percent}% (write % to be explicit)")
 
 
 def _document(plan: Plan, fmt: RouteFormat, paper: str) -> str | bytes:
@@ -246,16 +284,25 @@ def _document(plan: Plan, fmt: RouteFormat, paper: str) -> str | bytes:
 
 @app.command()
 def sweep(
-    target: Annotated[str, typer.Argument(help="Route id or target, as for 'route'.")],
+    target: Annotated[
+        str, typer.Argument(metavar="TARGET", help="Route id or target, as for 'route'.")
+    ],
     vary: Annotated[
         list[str],
-        typer.Option("--vary", help="NAME=START:STOP:STEP or NAME=V1,V2 (repeatable)."),
+        typer.Option(
+            "--vary", metavar="NAME=RANGE", help="NAME=START:STOP:STEP or NAME=V1,V2 (repeatable)."
+        ),
     ],
-    route_id: Annotated[str | None, typer.Option("--route", help="Pick a route by id.")] = None,
-    scale: Annotated[str, typer.Option("--scale", help="As for 'route'.")] = "1x",
-    yield_: Annotated[str | None, typer.Option("--yield", help="As for 'route'.")] = None,
+    route_id: Annotated[
+        str | None, typer.Option("--route", metavar="ID", help="Pick a route by id.")
+    ] = None,
+    scale: Annotated[str, typer.Option("--scale", metavar="AMOUNT", help="As for 'route'.")] = "1x",
+    yield_: Annotated[
+        str | None, typer.Option("--yield", metavar="PERCENT", help="As for 'route'.")
+    ] = None,
     set_: Annotated[
-        list[str] | None, typer.Option("--set", help="Fixed parameters for every point.")
+        list[str] | None,
+        typer.Option("--set", metavar="NAME=VALUE", help="Fixed parameters for every point."),
     ] = None,
     fmt: Annotated[
         RouteFormat,
@@ -266,6 +313,7 @@ def sweep(
         typer.Option(
             "--output",
             "-o",
+            metavar="DIR",
             help="Write a folder: one document per point, "
             "design.csv and shopping-list.csv. Without it, JSON lines on stdout.",
         ),
@@ -279,6 +327,7 @@ def sweep(
     from nclplan.plan import make_plan
     from nclplan.sweep import combine, grid
 
+    _yield_note(yield_)
     points = grid(vary)
     cat = load_catalog(catalog or ())
     plans = []
@@ -324,16 +373,22 @@ def cluster(
     formula: Annotated[
         str,
         typer.Argument(
+            metavar="FORMULA",
             help="Cluster as chemists write it: Au25(PET)18, "
-            "'[Au25(SC2H4Ph)18]-', 'Ag44(SPhF2)30 4-'."
+            "'[Au25(SC2H4Ph)18]-', 'Ag44(SPhF2)30 4-'.",
         ),
     ],
     charge: Annotated[
         int | None,
-        typer.Option("--charge", "-z", help="Overall charge, if the formula does not give it."),
+        typer.Option(
+            "--charge", "-z", metavar="Z", help="Overall charge, if the formula does not give it."
+        ),
     ] = None,
     counterion: Annotated[
-        str | None, typer.Option("--counterion", help="Counterion for ESI adduct ions (TOA, PPh4).")
+        str | None,
+        typer.Option(
+            "--counterion", metavar="ION", help="Counterion for ESI adduct ions (TOA, PPh4)."
+        ),
     ] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
@@ -362,10 +417,16 @@ def schema() -> None:
 @app.command("list")
 def list_(
     metal: Annotated[
-        str | None, typer.Option("--metal", help="Only routes to clusters of this metal (Au, Ag).")
+        str | None,
+        typer.Option(
+            "--metal", metavar="METAL", help="Only routes to clusters of this metal (Au, Ag)."
+        ),
     ] = None,
     family: Annotated[
-        str | None, typer.Option("--family", help="Only this route family (e.g. co-directed).")
+        str | None,
+        typer.Option(
+            "--family", metavar="FAMILY", help="Only this route family (e.g. co-directed)."
+        ),
     ] = None,
     fmt: Annotated[CatalogFormat, typer.Option("--format", "-f")] = CatalogFormat.table,
     catalog: CatalogOpt = None,
@@ -408,7 +469,10 @@ def show(
 def check(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Protocol files or folders to check (default: the catalog in use)."),
+        typer.Argument(
+            metavar="PATH",
+            help="Protocol files or folders to check (default: the catalog in use).",
+        ),
     ] = None,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -424,10 +488,29 @@ def check(
     sys.stdout.write(f"ok: {len(cat.routes)} routes, {len(cat.reagents)} reagents\n")
 
 
+_UNIT_WORD = re.compile(r"^(?:[munµμk]?(?:g|mol|L|l)|x|×|%)$")
+_NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
+
+
+def _split_quantity(args: list[str]) -> None:
+    """``--scale 50 mg`` (unquoted) reaches click as two words; say how to write it.
+
+    Click alone would report "unexpected extra argument (mg)", which does not tell a chemist that
+    the space is the problem.
+    """
+    for i, arg in enumerate(args[:-2]):
+        number, unit = args[i + 1], args[i + 2]
+        if arg in ("--scale", "--yield") and _NUMBER.match(number) and _UNIT_WORD.match(unit):
+            raise UsageError(
+                f"{arg} {number} {unit}: write {number}{unit} (or quote '{number} {unit}')"
+            )
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console entry point: one error boundary for the whole program."""
     args = sys.argv[1:] if argv is None else argv
     try:
+        _split_quantity(args)
         code = app(args=args, prog_name="nclplan", standalone_mode=False)
         if code == EXIT_INTERRUPTED:  # click returns 130 for Ctrl-C without standalone mode
             _err("interrupted")
@@ -447,7 +530,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         # The reader (head, jq) went away: not an error of ours. Silence the flush at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_FAILURE)
+        sys.exit(EXIT_FAILURE)  # as click does for EPIPE inside a command
     except Exception as exc:
         # Click's usage errors (typer vendors click privately, so match by shape, not class).
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)

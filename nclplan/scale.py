@@ -55,6 +55,12 @@ def parse_scale(text: str) -> ScaleRequest:
         if not math.isfinite(factor) or factor <= 0:
             raise ScaleError(f"--scale {text!r}: the factor must be a positive number")
         return ScaleRequest(text, "factor", factor=factor)
+    try:
+        bare = float(text)
+    except ValueError:
+        bare = None
+    if bare is not None and not bare > 0:  # "0" is not a quantity without a unit: it is no scale
+        raise ScaleError(f"--scale {text!r}: must be positive (e.g. 50mg, 0.4mmol or 2x)")
     q = parse_quantity(text, what=f"--scale {text!r}")
     if q.magnitude <= 0:
         raise ScaleError(f"--scale {text!r}: must be positive")
@@ -76,6 +82,8 @@ def parse_yield(text: str) -> float:
         value = float(s[:-1]) / 100 if s.endswith("%") else float(s)
     except ValueError:
         raise ScaleError(f"--yield {text!r}: give a percentage such as 35% (or 0.35)") from None
+    if not s.endswith("%") and 1 < value <= 100:
+        raise ScaleError(f"--yield {text!r}: a fraction is at most 1; did you mean {s}%?")
     if not math.isfinite(value) or not 0 < value <= 1:
         raise ScaleError(f"--yield {text!r}: a yield is more than 0% and at most 100%")
     return value
@@ -280,7 +288,7 @@ def scale_route(
     expected: ExpectedYield | None = None
     if yield_override is not None:
         expected = ExpectedYield(
-            yield_override, "metal atom basis (given with --yield)", None, None, True
+            yield_override, "metal atom basis", None, None, True
         )
     elif route.yield_ is not None:
         y = route.yield_
