@@ -426,6 +426,9 @@ def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
                     continue
                 into: dict[str, Any] = cat.blocks if f.name == BLOCKS_FILE else cat.reagents
                 for key, entry in entries.items():
+                    if collect:
+                        kind = "purification" if f.name == BLOCKS_FILE else "reagents"
+                        cat.errors += _wording(entry, f"{f}: {kind}.{key}", {})
                     if f.name != BLOCKS_FILE:
                         cat.digests[f"reagent:{key}"] = digests[key]
                     if key in into and into[key] != entry:
@@ -445,6 +448,8 @@ def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
                     f"{f}:1: id: {route.id!r} is also defined in {cat.files[route.id]}"
                 )
             _cross_check(route, cat, f, lines)
+            if collect:  # `check` only: wording never stops a plan from being made
+                cat.errors += _wording(route, f"{f}", lines)
         except CatalogError as exc:
             if not collect:
                 raise
@@ -461,6 +466,18 @@ def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
     return cat
 
 
+def _wording(obj: Route | Reagent | WorkupBlock, where: str, lines: dict[Any, int]) -> list[str]:
+    """Curation words in fields a plan shows (see nclplan.wording), as ``file:line: field: ...``."""
+    from nclplan.wording import findings
+
+    out = []
+    for path, message in findings(obj):
+        line = next((lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in lines), 0)
+        name = ".".join(map(str, path))
+        out.append(f"{where}:{line}: {name}: {message}" if line else f"{where}: {name}: {message}")
+    return out
+
+
 def _link_problems(cat: Catalog) -> list[str]:
     """Checks across routes: precursor routes exist, no route depends on itself, blocks exist."""
     out = []
@@ -474,6 +491,9 @@ def _link_problems(cat: Catalog) -> list[str]:
         for block in route.workup:
             if block not in cat.blocks:
                 out.append(f"{cat.files[rid]}: workup: {block!r} is not a purification block")
+    for key, b in cat.blocks.items():
+        for reagent in sorted({*b.removes_if_used, *b.check_if_used} - set(cat.reagents)):
+            out.append(f"purification: {key}: {reagent!r} is not in the reagent library")
     for rid in cat.routes:
         chain = _precursor_chain(cat, rid, ())
         if chain is not None:

@@ -76,7 +76,13 @@ def _single(plan: Plan) -> dict[str, Any]:
             "review_section": r.review_section,
             "summary": r.summary,
             "references": [
-                {"key": ref.key, "doi": ref.doi, "citation": ref.citation} for ref in r.references
+                {
+                    "key": ref.key,
+                    "doi": ref.doi,
+                    "doi_confirmed": ref.doi_confirmed,
+                    "citation": ref.citation,
+                }
+                for ref in r.references
             ],
             "notes": list(r.notes),
         },

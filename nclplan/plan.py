@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from nclplan.bench import practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, UsageError
-from nclplan.models import Route
+from nclplan.models import Route, WorkupBlock
 from nclplan.params import apply_settings, parse_settings
 from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
 from nclplan.steps import PlanStep, build_steps
@@ -122,9 +122,8 @@ def make_plan(
             hazards.append(HazardItem("reagent", s.line.id, hz.code, hz.text, None))
     reported, estimated = count_provenance(published_route)
     parts = [route.purification] if route.purification else []
-    for block_id in route.workup:
-        b = cat.blocks[block_id]
-        parts.append(f"{b.title}: {b.how} Removes {', '.join(b.removes)}. Check: {b.check}")
+    used = {line.reagent for line in route.reagents}
+    parts += [_block_text(cat.blocks[block_id], used) for block_id in route.workup]
     stages = _precursor_stages(cat, scaled, depth)
     return Plan(
         plan_id=plan_id(cat, published_route, scale, yield_text, applied.settings),
@@ -137,6 +136,16 @@ def make_plan(
         purification="\n\n".join(parts) or None,
         stages=stages,
     )
+
+
+def _block_text(b: WorkupBlock, used: set[str]) -> str:
+    """A purification block in the words of this route: only what its reagents leave behind."""
+    removes = [*b.removes, *(x for r, xs in b.removes_if_used.items() if r in used for x in xs)]
+    checks = [
+        b.check.rstrip("."),
+        *(c.rstrip(".") for r, c in b.check_if_used.items() if r in used),
+    ]
+    return f"{b.title}: {b.how} Removes {', '.join(removes)}. Check: {'; '.join(checks)}."
 
 
 MAX_STAGES = 8  # deeper chains are not a plan but a catalog error (cycles are refused at load)

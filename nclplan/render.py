@@ -219,7 +219,12 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
         "purification": (plan.purification or "").split("\n\n") if plan.purification else [],
         "notes": list(r.notes),
         "references": [
-            {"key": ref.key, "citation": ref.citation, "doi": ref.doi, "note": ref.note or ""}
+            {
+                "key": ref.key,
+                "citation": ref.citation,
+                "doi": ref.doi,
+                "status": "" if ref.doi_confirmed else "DOI not confirmed",
+            }
             for ref in r.references
         ],
         "alternatives": [{"id": a.id, "title": a.title} for a in plan.alternatives],
@@ -299,6 +304,24 @@ def documents(plan: Plan) -> list[tuple[Plan, str]]:
     return [(p, f"Stage {i} of {n}: ") for i, p in enumerate([*plan.stages, plan], start=1)]
 
 
+def views(plan: Plan) -> list[dict[str, Any]]:
+    """The view of each stage in order; a purification block already given in an earlier stage
+    is referred to ("as in Stage 1"), not printed again."""
+    out = [view(p, label) for p, label in documents(plan)]
+    first: dict[str, str] = {}
+    for v in out:
+        stage = v["stage_label"].split(" of ")[0]
+        paragraphs = []
+        for para in v["purification"]:
+            if para in first and ": " in para:
+                paragraphs.append(f"{para.split(': ', 1)[0]}: as in {first[para]}.")
+            else:
+                first.setdefault(para, stage)
+                paragraphs.append(para)
+        v["purification"] = paragraphs
+    return out
+
+
 def markdown(plan: Plan) -> str:
     """The plan as Markdown; a multi-stage plan lists its stages first, each as a document."""
     env = environment()
@@ -306,8 +329,9 @@ def markdown(plan: Plan) -> str:
     template = env.get_template("plan.md.j2")
     if not plan.stages:
         return template.render(**view(plan))
-    parts = [env.get_template("overview.md.j2").render(**view(plan))]
-    parts += [template.render(**view(p, label)) for p, label in documents(plan)]
+    *_, main = docs = views(plan)
+    parts = [env.get_template("overview.md.j2").render(**main)]
+    parts += [template.render(**v) for v in docs]
     return "\n---\n\n".join(parts)
 
 
@@ -351,15 +375,13 @@ def html(plan: Plan, *, paper: str = "a4") -> str:
     env.filters["chem"] = _chem
     css = resources.files("nclplan.templates").joinpath("plan.css").read_text(encoding="utf-8")
     template = env.get_template("plan.html.j2")
-    *stages, (_, label) = documents(plan)
+    *stages, main = views(plan)
     stage_bodies = []
-    for stage, stage_label in stages:
-        doc = template.render(
-            **view(stage, stage_label), css="", paper="A4", created=None, stage_bodies=[]
-        )
+    for v in stages:
+        doc = template.render(**v, css="", paper="A4", created=None, stage_bodies=[])
         stage_bodies.append(Markup(_body(doc)))  # our own autoescaped output
     return template.render(
-        **view(plan, label),
+        **main,
         css=css,
         paper=PAPER_SIZES[paper],
         created=_created(),
@@ -395,7 +417,7 @@ def pdf(plan: Plan, *, paper: str = "a4") -> bytes:
         import typst
     except ImportError as exc:
         raise RenderError(f"{PDF_HELP} ({type(exc).__name__}: {exc})".splitlines()[0]) from exc
-    docs = [view(p, label) for p, label in documents(plan)]
+    docs = views(plan)
     data = {"paper": TYPST_PAPER[paper], "created": _created_parts(), "docs": docs}
     source = resources.files("nclplan.templates").joinpath("plan.typ").read_bytes()
     try:

@@ -287,9 +287,7 @@ def scale_route(
 
     expected: ExpectedYield | None = None
     if yield_override is not None:
-        expected = ExpectedYield(
-            yield_override, "metal atom basis", None, None, True
-        )
+        expected = ExpectedYield(yield_override, "metal atom basis", None, None, True)
     elif route.yield_ is not None:
         y = route.yield_
         expected = ExpectedYield(

@@ -23,14 +23,16 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def print_plan(plan: Plan, label: str = "") -> None:
-    from nclplan.render import documents, view
+def print_plan(plan: Plan) -> None:
+    """The plan for the terminal: each stage in the order it is made, the target last."""
+    from nclplan.render import views
 
-    if plan.stages and not label:  # the whole plan: its stages in order, then itself
-        *stages, (_, label) = documents(plan)
-        for stage, stage_label in stages:
-            print_plan(stage, stage_label)
-    v = view(plan, label)
+    for v in views(plan):
+        _print_view(v)
+
+
+def _print_view(v: dict[str, Any]) -> None:
+    label = v["stage_label"]
     c = _console()
     t = v["target"]
     head = [
@@ -96,7 +98,11 @@ def print_plan(plan: Plan, label: str = "") -> None:
     _print_list(
         c,
         "References",
-        [f"[{r['key']}] {r['citation']}. https://doi.org/{r['doi']}" for r in v["references"]],
+        [
+            f"[{r['key']}] {r['citation']}. https://doi.org/{r['doi']}"
+            + (f" ({r['status']})" if r["status"] else "")
+            for r in v["references"]
+        ],
     )
     if v["shopping"]:
         _print_list(
@@ -164,7 +170,7 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     elif t.mass_scaling:
         lines.append(f"No product mass scaling: {escape(t.mass_scaling)}")
     lines.append(f"Numbers: {reported} reported, {estimated} estimated")
-    lines.append(f"File: {escape(cat.files.get(route.id, '?'))}")
+    lines.append(f"File: {escape(_route_file(cat.files.get(route.id, '?')))}")
     c.print(Panel("\n".join(lines), box=box.ROUNDED))
     c.print(escape(route.summary))
     table = Table(title="Parameters and conditions", box=box.SIMPLE_HEAVY, title_justify="left")
@@ -198,12 +204,27 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
         c,
         "References",
         [
-            f"[{r.key}] {r.citation}. https://doi.org/{r.doi}" + (f" ({r.note})" if r.note else "")
+            f"[{r.key}] {r.citation}. https://doi.org/{r.doi}"
+            + ("" if r.doi_confirmed else " (DOI not confirmed)")
             for r in route.references
         ],
     )
     if alternatives:
         _print_list(c, "Other routes to this cluster", [a.id for a in alternatives])
+
+
+def _route_file(path: str) -> str:
+    """A built-in route by its file name (where the package is installed says nothing to a
+    chemist); a route from the user's own catalog folder by the path they gave."""
+    from pathlib import Path
+
+    from nclplan.catalog import shipped_dir
+
+    p = Path(path)
+    try:
+        return f"{p.relative_to(shipped_dir())} (built-in catalog)"
+    except ValueError:
+        return path
 
 
 def print_cluster(report: ClusterReport) -> None:

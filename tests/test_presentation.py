@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -90,3 +92,82 @@ def test_broken_pipe_is_quiet() -> None:
     err = p.stderr.read().decode()
     assert p.wait(timeout=60) in (0, 1)  # 0 if everything fit in the pipe buffer first
     assert err == ""
+
+
+# --- curation words: none in anything a user reads -------------------------------------------
+
+
+# The RO-Crate's own vocabulary and licence, which the .eln format requires: not curation.
+_FORMAT_URLS = r"https://(?:w3id\.org/ro/crate/|creativecommons\.org/licenses/)\S*"
+
+
+def _all_outputs(route_id: str) -> dict[str, str]:
+    """Every user-facing text of one route: terminal table, md, html, json, .eln text, show."""
+    import io
+    import zipfile
+
+    from nclplan import export, render
+    from nclplan.catalog import load_catalog
+    from nclplan.cli import RouteFormat, _document
+    from nclplan.plan import make_plan
+
+    plan = make_plan(load_catalog(()), route_id)
+    runner = CliRunner()
+    out = {
+        "table": runner.invoke(app, ["route", route_id], env={"COLUMNS": "100"}).output,
+        "show": runner.invoke(app, ["show", route_id], env={"COLUMNS": "100"}).output,
+        "md": render.markdown(plan),
+        "html": render.html(plan),
+        "json": export.dumps(export.plan_to_dict(plan)),
+        "csv": export.reagents_csv(plan),
+    }
+    eln = _document(plan, RouteFormat.eln, "a4")
+    assert isinstance(eln, bytes)
+    with zipfile.ZipFile(io.BytesIO(eln)) as z:
+        for name in z.namelist():
+            if not name.endswith(".pdf"):
+                text = z.read(name).decode("utf-8")
+                out[f"eln:{name}"] = re.sub(_FORMAT_URLS, "", text)
+    return out
+
+
+def _route_ids() -> list[str]:
+    from nclplan.catalog import load_catalog
+
+    return sorted(load_catalog(()).routes)
+
+
+@pytest.mark.parametrize("route_id", _route_ids())
+def test_no_curation_words_in_any_output(route_id: str) -> None:
+    from nclplan.wording import curation_words
+
+    for kind, text in _all_outputs(route_id).items():
+        found = curation_words(text)
+        assert not found, f"{route_id} {kind}: {found}"
+
+
+def test_the_scan_can_fail() -> None:
+    from nclplan.wording import curation_words
+
+    for text in (
+        "the HAL reference list at https://hal-univ-rennes1.archives-ouvertes.fr/x",
+        "opening of the text at https://studylib.net/doc/1",
+        "no record found in the searchable code, docs or web-page corpora",
+        "(shared/literature/NOTES.md)",
+        "as set for the catalog (issue 6)",
+        "see /work/main/protocols/x.yaml",
+    ):
+        assert curation_words(text), text
+    assert not curation_words("research grade; https://doi.org/10.1021/ja801173r")
+
+
+def test_check_rejects_curation_words_in_user_facing_fields(tmp_path: Path) -> None:
+    from nclplan.catalog import shipped_dir
+
+    text = (shipped_dir() / "au25-mba-co.yaml").read_text(encoding="utf-8")
+    text = text.replace("\nnotes:\n", "\nnotes:\n  - Amounts as read in the corpus (issue 6).\n", 1)
+    (tmp_path / "x-co.yaml").write_text(text.replace("id: au25-mba-co", "id: x-co"))
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "notes.0: user-facing text has 'corpus'" in result.output
+    assert "'issue 6'" in result.output
