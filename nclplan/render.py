@@ -40,6 +40,14 @@ class _Estimates:
         return f"E{self.reasons.index(estimate) + 1}"
 
 
+def _stage_amount(stage: Plan) -> str:
+    """What an earlier stage must deliver, as a balance reads it: "20.5 mg of product"."""
+    s = stage.scaled
+    if s.request.quantity is not None:
+        return f"{fmt(s.request.quantity)} of product"
+    return s.request.text
+
+
 def _source_label(route: Route, est: _Estimates, *objs: Any) -> str:
     """ "wu2009, est. E3" for the first object that states provenance (PlanStep or model)."""
     for o in objs:
@@ -165,13 +173,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
         for f in r.fingerprints
     ]
     route_hazards = [h.text for h in plan.hazards if h.scope == "route"]
-    reagent_hazards = []
-    for x in s.reagents:
-        codes = "; ".join(f"{h.code} {h.text}" for h in x.reagent.hazards)
-        if codes or x.reagent.hazard_note:
-            reagent_hazards.append(
-                {"label": x.reagent.label, "codes": codes, "note": x.reagent.hazard_note or ""}
-            )
+    reagent_hazards = _reagent_hazards(plan)
     if s.product_mass is not None:
         product = f"{fmt(s.product_mass)} ({fmt(s.product_amount)})"
     elif t.mass_scaling:
@@ -216,6 +218,9 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
         "fingerprints": fingerprints,
         "route_hazards": route_hazards,
         "reagent_hazards": reagent_hazards,
+        "pictograms": _pictograms(reagent_hazards),
+        "expected_mass": fmt(s.product_mass) if s.product_mass is not None else "",
+        "consumes": [],  # filled by views(): the earlier stages whose product this one uses
         "purification": (plan.purification or "").split("\n\n") if plan.purification else [],
         "notes": list(r.notes),
         "references": [
@@ -236,12 +241,56 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
                 "label": f"Stage {i}",
                 "title": st.route.title,
                 "id": st.route.id,
-                "scale": st.scaled.request.text,
+                "scale": _stage_amount(st),
             }
             for i, st in enumerate(plan.stages, start=1)
         ],
         "shopping": _shopping(plan) if plan.stages else [],
     }
+
+
+_NOT_HAZARDOUS = re.compile(r"^not (?:a hazardous|classified as hazardous)", re.I)
+
+
+def _reagent_hazards(plan: Plan) -> list[dict[str, Any]]:
+    """One entry per hazardous reagent (a reagent used twice is listed once), with its
+    pictograms; a reagent with no statements whose note says it is not hazardous gets no line."""
+    from nclplan import ghs
+
+    out: dict[str, dict[str, Any]] = {}
+    for x in plan.scaled.reagents:
+        reagent = x.reagent
+        note = reagent.hazard_note or ""
+        if not reagent.hazards and (not note or _NOT_HAZARDOUS.match(note)):
+            continue
+        out.setdefault(
+            reagent.label,
+            {
+                "label": reagent.label,
+                "codes": "; ".join(f"{h.code} {h.text}" for h in reagent.hazards),
+                "code_list": ", ".join(h.code for h in reagent.hazards),
+                "statements": [f"{h.code} {h.text}" for h in reagent.hazards],
+                "pictograms": ghs.pictograms([h.code for h in reagent.hazards]),
+                "note": note,
+            },
+        )
+    return list(out.values())
+
+
+def _pictograms(reagent_hazards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pictograms of the whole document, each with the reagents that carry it."""
+    from nclplan import ghs
+
+    codes = sorted({p for h in reagent_hazards for p in h["pictograms"]})
+    return [
+        {
+            "code": c,
+            "name": ghs.NAMES[c],
+            "svg": ghs.svg(c),
+            "reagents": ", ".join(h["label"] for h in reagent_hazards if c in h["pictograms"]),
+        }
+        for c in codes
+    ]
 
 
 def _shopping(plan: Plan) -> list[dict[str, str]]:
@@ -307,7 +356,15 @@ def documents(plan: Plan) -> list[tuple[Plan, str]]:
 def views(plan: Plan) -> list[dict[str, Any]]:
     """The view of each stage in order; a purification block already given in an earlier stage
     is referred to ("as in Stage 1"), not printed again."""
-    out = [view(p, label) for p, label in documents(plan)]
+    docs = documents(plan)
+    out = [view(p, label) for p, label in docs]
+    made_in = {p.route.id: label.split(" of ")[0] for p, label in docs}
+    for (p, _), v in zip(docs, out, strict=True):
+        v["consumes"] = [
+            {"label": x.reagent.label, "stage": made_in[x.line.made_by]}
+            for x in p.scaled.reagents
+            if x.line.made_by is not None and made_in.get(x.line.made_by)
+        ]
     first: dict[str, str] = {}
     for v in out:
         stage = v["stage_label"].split(" of ")[0]
@@ -357,14 +414,11 @@ def _created() -> str | None:
     return None if when is None else when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_COUNT = re.compile(r"(?<=[A-Za-z)\]])(\d+)")
-
-
 def _chem(text: str) -> Markup:
-    """Formula digits as subscripts (HAuCl4·3H2O), escaping everything else first."""
-    from markupsafe import escape
+    """Formulas typeset (nclplan.typeset: the same runs as the PDF), everything else escaped."""
+    from nclplan import typeset
 
-    return Markup(_COUNT.sub(r"<sub>\1</sub>", str(escape(text))))
+    return Markup(typeset.html(text))  # typeset.html escapes every run
 
 
 def html(plan: Plan, *, paper: str = "a4") -> str:
@@ -417,8 +471,7 @@ def pdf(plan: Plan, *, paper: str = "a4") -> bytes:
         import typst
     except ImportError as exc:
         raise RenderError(f"{PDF_HELP} ({type(exc).__name__}: {exc})".splitlines()[0]) from exc
-    docs = views(plan)
-    data = {"paper": TYPST_PAPER[paper], "created": _created_parts(), "docs": docs}
+    data = _typst_data(plan, paper)
     source = resources.files("nclplan.templates").joinpath("plan.typ").read_bytes()
     try:
         out = typst.compile(
@@ -429,6 +482,57 @@ def pdf(plan: Plan, *, paper: str = "a4") -> bytes:
     except Exception as exc:  # Typst reports template errors as TypstError; none is user input
         raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
     assert isinstance(out, bytes)
+    return out
+
+
+def _typst_data(plan: Plan, paper: str) -> dict[str, Any]:
+    """The JSON the Typst template reads: the views, with formulas already split into runs."""
+    return {
+        "paper": TYPST_PAPER[paper],
+        "created": _created_parts(),
+        "docs": [_with_runs(v) for v in views(plan)],
+    }
+
+
+# Where a formula may appear in a document: these fields go to Typst as runs (nclplan.typeset).
+_RUN_FIELDS: dict[str, tuple[str, ...]] = {
+    "": ("title", "summary", "warnings", "route_hazards", "purification", "notes", "product"),
+    "target": ("name", "isolated_as", "formula", "counterion"),
+    "route": ("summary",),
+    "reagents": ("label", "formula", "form", "note", "measure"),
+    "steps": ("text", "checkpoint", "conditions"),
+    "reagent_hazards": ("label", "note"),
+    "fingerprints": ("note",),
+    "estimates": ("text",),
+    "stages": ("title",),
+    "alternatives": ("title",),
+    "shopping": ("name", "form"),
+    "consumes": ("label",),
+    "conditions": ("label", "value", "text"),
+    "pictograms": ("reagents",),
+}
+
+
+def _with_runs(v: dict[str, Any]) -> dict[str, Any]:
+    from nclplan.typeset import runs
+
+    def conv(x: Any) -> Any:
+        if isinstance(x, str):
+            return [list(r) for r in runs(x)]
+        if isinstance(x, list):
+            return [conv(y) for y in x]
+        return x
+
+    out = dict(v, title_text=v["stage_label"] + v["title"])
+    for group, fields in _RUN_FIELDS.items():
+        if not group:
+            out.update({f: conv(v[f]) for f in fields if v.get(f) is not None})
+            continue
+        items = v[group]
+        if isinstance(items, dict):
+            out[group] = {**items, **{f: conv(items[f]) for f in fields if f in items}}
+        else:
+            out[group] = [{**it, **{f: conv(it[f]) for f in fields if f in it}} for it in items]
     return out
 
 

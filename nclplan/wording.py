@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 # Each pattern with the reason a maintainer reads in the `check` message.
 CURATION_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"https?://(?!(?:dx\.)?doi\.org/)\S+", re.I), "a web address (cite by DOI)"),
+    (
+        re.compile(r"https?://(?!(?:dx\.)?doi\.org/|www\.w3\.org/2000/svg\b)\S+", re.I),
+        "a web address (cite by DOI)",
+    ),
     (re.compile(r"\b(?:studylib\w*|hal-univ\S*|datapdf|archives-ouvertes)\b", re.I), "a web copy"),
     (re.compile(r"\bcorp(?:us|ora)\b", re.I), "search-tool words"),
     (re.compile(r"\bsearch(?:es|ed|ing|able|_\w+)?\b", re.I), "search-tool words"),

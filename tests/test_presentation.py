@@ -171,3 +171,92 @@ def test_check_rejects_curation_words_in_user_facing_fields(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "notes.0: user-facing text has 'corpus'" in result.output
     assert "'issue 6'" in result.output
+
+
+# --- the printed sheet -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Au25(PET)18", "Au<sub>25</sub>(PET)<sub>18</sub>"),
+        (
+            "[TOA]+[Au25(SC2H4Ph)18]−",
+            "[TOA]<sup>+</sup>[Au<sub>25</sub>(SC<sub>2</sub>H<sub>4</sub>Ph)<sub>18</sub>]<sup>−</sup>",
+        ),
+        ("C32H68N,", "C<sub>32</sub>H<sub>68</sub>N,"),
+        ("HAuCl4·3H2O", "HAuCl<sub>4</sub>·3H<sub>2</sub>O"),
+        ("PhC2H4SH", "PhC<sub>2</sub>H<sub>4</sub>SH"),
+        ("no TOA+ signals", "no TOA<sup>+</sup> signals"),
+        ("[Au(p-MBA)2]- at ~503", "[Au(p-MBA)<sub>2</sub>]<sup>−</sup> at ~503"),
+        # not formulas: hazard codes, estimate keys, pH, amounts, a DOI
+        (
+            "H225; EUH019 [est. E3] pH 11 50mg 10.1039/b815983a",
+            "H225; EUH019 [est. E3] pH 11 50mg 10.1039/b815983a",
+        ),
+        ("a <b> & c", "a &lt;b&gt; &amp; c"),
+    ],
+)
+def test_one_function_typesets_formulas(text: str, html: str) -> None:
+    from nclplan import typeset
+
+    assert typeset.html(text) == html
+
+
+def test_pictograms_follow_clp_precedence() -> None:
+    from nclplan.ghs import pictograms, svg
+
+    assert pictograms(["H225", "H319"]) == ["GHS02", "GHS07"]
+    assert pictograms(["H301", "H302"]) == ["GHS06"]  # no exclamation mark beside the skull
+    assert pictograms(["H314", "H319"]) == ["GHS05"]  # corrosive covers eye irritation
+    assert pictograms(["H314", "H317"]) == ["GHS05", "GHS07"]
+    assert pictograms(["H360Fd", "H412", "EUH019"]) == ["GHS08"]
+    assert svg("GHS06").startswith("<svg") and "<title>GHS06" in svg("GHS06")
+
+
+def test_html_sheet_has_bench_fields_and_pictograms() -> None:
+    from nclplan import render
+    from nclplan.catalog import load_catalog
+    from nclplan.plan import make_plan
+
+    cat = load_catalog(())
+    page = render.html(make_plan(cat, "Au25", scale="50mg"))
+    assert "<th>Weighed</th><th>Lot / bottle</th>" in page
+    assert "Product mass obtained" in page and "expected 50.0 mg" in page
+    assert "Spectra filed at" in page and "Signature" in page
+    assert '<th class="tick"></th>' in page and "✓</th>" not in page  # no tick box in headers
+    assert "<title>GHS02: flammable</title>" in page
+    assert "ultrapure water</b>" not in page  # not hazardous: no hazard line
+    assert "<h1>Au<sub>25</sub>(SC<sub>2</sub>H<sub>4</sub>Ph)<sub>18</sub> by" in page
+    chain = render.html(make_plan(cat, "au36-tbbt-leist"))
+    assert "made in Stage 1, its batch no.:" in chain
+    assert "10.0 mg of product" in chain and "20.52mg" not in chain
+
+
+def test_purification_names_only_what_the_route_has() -> None:
+    from nclplan import render
+    from nclplan.catalog import load_catalog
+    from nclplan.plan import make_plan
+
+    cat = load_catalog(())
+    no_toa = make_plan(cat, "au36-tbbt-leist")
+    assert "TOA" not in (no_toa.purification or "")
+    assert "TOA+" in (make_plan(cat, "Au25").purification or "")
+    text = render.markdown(make_plan(cat, "au36-tbbt-leist"))
+    assert text.count("Antisolvent washing: Precipitate") == 1
+    assert "Antisolvent washing: as in Stage 1." in text
+
+
+def test_pdf_sheet_text() -> None:
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    from nclplan import render
+    from nclplan.catalog import load_catalog
+    from nclplan.plan import make_plan
+
+    pdf = render.pdf(make_plan(load_catalog(()), "Au25", scale="50mg"), paper="letter")
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    for words in ("Weighed", "Lot / bottle", "Product mass obtained", "expected 50.0 mg"):
+        assert words in text, words
+    assert "Spectra filed at" in text and "Signature" in text
