@@ -96,7 +96,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             if ey.overridden
             else _source_label(r, est, r.yield_.value if r.yield_ else None, r.yield_)
         )
-        yield_text = f"{fmt_number(ey.value * 100, 3, trailing=False)} % ({ey.basis}; {where})"
+        yield_text = f"{fmt_number(ey.value * 100, 3, trailing=False)} %, {ey.basis} ({where})"
     basis_words = {
         "factor": "multiple of the published recipe",
         "product_mass": "mass of isolated product",
@@ -132,6 +132,8 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
                 "cas": x.reagent.cas or "",
                 "role": line.role,
                 "form": line.form + (f" in {line.medium}" if line.medium else ""),
+                "form_short": line.form,
+                "form_note": f"{line.form} in {line.medium}" if line.medium else "",
                 "stage": line.stage,
                 "amount": amount,
                 "measure": measure,

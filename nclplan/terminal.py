@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -36,45 +36,41 @@ def _print_view(v: dict[str, Any]) -> None:
     c = _console()
     t = v["target"]
     head = [
-        f"[bold]{escape(label + v['title'])}[/bold]",
-        f"Target: {escape(t['name'])} — isolated as {escape(t['isolated_as'])}"
-        + (f" ({escape(t['molar_mass'])})" if t["molar_mass"] else ""),
-        f"Route: {v['route']['id']} · {escape(v['route']['family'])} · review §"
-        f"{escape(v['route']['review_section'])}",
-        f"Scale: {escape(v['scale']['requested'])} ({escape(v['scale']['basis'])}) → "
-        f"{v['scale']['factor']} × published; {escape(v['scale']['metal'])} {t['metal']}",
-        f"Expected yield: {escape(v['yield'] or 'not reported')}",
-        f"Expected product: {escape(v['product'])}",
-        f"Plan id: {v['plan_id']}",
+        (
+            "Target:",
+            f"{escape(t['name'])} — isolated as {escape(t['isolated_as'])}"
+            + (f" ({escape(t['molar_mass'])})" if t["molar_mass"] else ""),
+        ),
+        (
+            "Route:",
+            f"{v['route']['id']} · {escape(v['route']['family'])} · review §"
+            f"{escape(v['route']['review_section'])}",
+        ),
+        (
+            "Scale:",
+            f"{escape(v['scale']['requested'])} ({escape(v['scale']['basis'])}) → "
+            f"{v['scale']['factor']} × published; {escape(v['scale']['metal'])} {t['metal']}",
+        ),
+        ("Yield:", escape(v["yield"] or "not reported")),
+        ("Product:", escape(v["product"])),
+        ("Plan id:", v["plan_id"]),
     ]
-    c.print(Panel("\n".join(head), box=box.ROUNDED))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for key, value in head:
+        grid.add_row(key, value)
+    title = f"[bold]{escape(label + v['title'])}[/bold]"
+    c.print(Panel(Group(title, grid), box=box.ROUNDED))
     if v["warnings"]:
-        c.print("[bold yellow]Warnings[/bold yellow]")
-        for w in v["warnings"]:
-            c.print(f"  [yellow]![/yellow] {escape(w)}")
-    table = Table(title="Reagents", box=box.SIMPLE_HEAVY, title_justify="left")
-    for col in ("Reagent", "Role", "Amount", "Mass / volume", f"Eq./{t['metal']}", "Source"):
-        table.add_column(col, overflow="fold")
-    for r in v["reagents"]:
-        label = r["label"] + (" (work-up)" if r["stage"] == "workup" else "")
-        table.add_row(
-            escape(label),
-            r["role"],
-            escape(r["amount"]),
-            escape(r["measure"]),
-            r["equivalents"],
-            escape(r["source"]),
-        )
-    c.print(table)
+        _print_list(c, "Warnings", v["warnings"], bullet="[yellow]![/yellow]")
+    _print_reagents(c, v)
     c.print("[bold]Procedure[/bold]")
-    for s in v["steps"]:
-        cond = f" [dim]({escape(s['conditions'])})[/dim]" if s["conditions"] else ""
-        src = f" [dim]\\[{escape(s['source'])}][/dim]" if s["source"] else ""
-        c.print(
-            f" {s['number']:>2}. [bold]{escape(s['action'])}.[/bold] {escape(s['text'])}{cond}{src}"
-        )
-        if s["checkpoint"]:
-            c.print(f"     [green]✓ {escape(s['checkpoint'])}[/green]")
+    width = len(str(len(v["steps"]))) + 3
+    for title, steps in (("Synthesis", v["synthesis_steps"]), ("Work-up", v["workup_steps"])):
+        if steps:
+            c.print(f" [bold]{title}[/bold]")
+            _print_steps(c, steps, width)
     _print_list(
         c,
         "Hazards",
@@ -118,12 +114,65 @@ def _print_view(v: dict[str, Any]) -> None:
         )
 
 
-def _print_list(c: Console, title: str, items: list[str]) -> None:
+NARROW = 80  # below this width the reagent table would crush its columns: print a list
+
+
+def _print_reagents(c: Console, v: dict[str, Any]) -> None:
+    """A table where it fits, else one reagent per item; a word is never cut in two."""
+    metal = v["target"]["metal"]
+    rows = [
+        (
+            r["label"] + (" (work-up)" if r["stage"] == "workup" and c.width >= NARROW else ""),
+            r["role"] + (", work-up" if r["stage"] == "workup" and c.width < NARROW else ""),
+            r["amount"],
+            r["measure"],
+            r["equivalents"],
+            r["source"],
+        )
+        for r in v["reagents"]
+    ]
+    if c.width < NARROW:
+        items = []
+        for name, role, amount, measure, eq, source in rows:
+            what = "; ".join(x for x in (amount, measure) if x)
+            extra = ", ".join(x for x in (f"{eq} eq./{metal}" if eq else "", source) if x)
+            items.append(f"{name} ({role}): {what}" + (f" [{extra}]" if extra else ""))
+        _print_list(c, "Reagents", items)
+        return
+    table = Table(title="Reagents", box=box.SIMPLE_HEAVY, title_justify="left")
+    for col in ("Reagent", "Role", "Amount", "Mass / volume", f"Eq./{metal}", "Source"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(escape(x) for x in row))
+    c.print(table)
+
+
+def _print_steps(c: Console, steps: list[dict[str, Any]], width: int) -> None:
+    """Numbered steps; wrapped lines hang under the text, not under the number."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True, min_width=width)
+    grid.add_column()
+    for s in steps:
+        cond = f" [dim]({escape(s['conditions'])})[/dim]" if s["conditions"] else ""
+        src = f" [dim]\\[{escape(s['source'])}][/dim]" if s["source"] else ""
+        text = f"[bold]{escape(s['action'])}.[/bold] {escape(s['text'])}{cond}{src}"
+        if s["checkpoint"]:
+            text += f"\n[green]✓ {escape(s['checkpoint'])}[/green]"
+        grid.add_row(f"  {s['number']}.", text)
+    c.print(grid)
+
+
+def _print_list(c: Console, title: str, items: list[str], bullet: str = "•") -> None:
+    """A titled list; a wrapped item keeps a hanging indent under its first word."""
     if not items:
         return
     c.print(f"[bold]{escape(title)}[/bold]")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for item in items:
-        c.print(f"  • {escape(item)}")
+        grid.add_row(f"  {bullet}", escape(item))
+    c.print(grid)
 
 
 def print_list(rows: list[dict[str, Any]]) -> None:
@@ -150,7 +199,7 @@ def print_list(rows: list[dict[str, Any]]) -> None:
 
 def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     from nclplan import chemistry
-    from nclplan.render import _num
+    from nclplan.render import _Estimates, _num, _source_label
     from nclplan.scale import product_molar_mass
     from nclplan.units import fmt
 
@@ -173,6 +222,7 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     lines.append(f"File: {escape(_route_file(cat.files.get(route.id, '?')))}")
     c.print(Panel("\n".join(lines), box=box.ROUNDED))
     c.print(escape(route.summary))
+    est = _Estimates()  # provenance cells say "est. E1"; the reasons follow the table
     table = Table(title="Parameters and conditions", box=box.SIMPLE_HEAVY, title_justify="left")
     for col in ("Condition", "Value", "Reported range", "Settable", "Provenance"):
         table.add_column(col, overflow="fold")
@@ -181,9 +231,7 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
         if cond.text:
             value = (value + " — " if value else "") + cond.text
         rng = f"{_num(cond.range.min)} – {_num(cond.range.max)}" if cond.range else ""
-        prov = cond.source or ""
-        if cond.estimate:
-            prov = (prov + "; " if prov else "") + "est.: " + cond.estimate
+        prov = _source_label(route, est, cond.value, cond)
         table.add_row(
             escape(cond.label),
             escape(value),
@@ -194,10 +242,10 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     c.print(table)
     if route.yield_ is not None:
         y = route.yield_
-        c.print(
-            f"Yield: {_num(y.value)} ({escape(y.basis)})"
-            + (f" — est.: {escape(y.estimate)}" if y.estimate else "")
-        )
+        where = _source_label(route, est, y.value, y)
+        where = f" \\[{escape(where)}]" if where else ""
+        c.print(f"Yield: {_num(y.value)} ({escape(y.basis)}){where}")
+    _print_list(c, "Estimates", [f"E{i}: {e}" for i, e in enumerate(est.reasons, start=1)])
     _print_list(c, "Notes", list(route.notes))
     _print_list(c, "Scale notes", list(route.scale_notes))
     _print_list(

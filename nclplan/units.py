@@ -270,7 +270,8 @@ def _fmt(value: float, units: Any, sig: int, trailing: bool) -> str:
         return f"{fmt_number(float(q.magnitude), sig, trailing=trailing)} {q.units:~P}"
     for unit, label, threshold in ladder:
         mag = magnitude(q, unit)
-        if abs(mag) >= threshold:
+        # Compare after rounding: 999.6 µmol prints as 1.00 mmol, not as "1000 µmol".
+        if abs(float(f"{mag:.{sig}g}")) >= threshold:
             return f"{fmt_number(mag, sig, trailing=trailing)} {label}"
     unit, label, _ = ladder[-1]
     return f"{fmt_number(magnitude(q, unit), sig, trailing=trailing)} {label}"

@@ -260,3 +260,66 @@ def test_pdf_sheet_text() -> None:
     for words in ("Weighed", "Lot / bottle", "Product mass obtained", "expected 50.0 mg"):
         assert words in text, words
     assert "Spectra filed at" in text and "Signature" in text
+
+
+# --- the terminal ----------------------------------------------------------------------------
+
+
+def _table(route: str, columns: int) -> str:
+    result = CliRunner().invoke(app, ["route", route], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_terminal_never_splits_a_word(columns: int) -> None:
+    """Every word of every step and reagent appears whole: no "metal-precur/sor"."""
+    from nclplan import render
+    from nclplan.catalog import load_catalog
+    from nclplan.plan import make_plan
+
+    out = _table("Au25", columns)
+    words = set(out.split())
+    v = render.view(make_plan(load_catalog(()), "Au25"))
+    for text in [s["text"] for s in v["steps"]] + [r["label"] for r in v["reagents"]]:
+        for word in text.split():
+            assert word in words or any(word in w for w in words), (columns, word)
+    for formula in ("HAuCl4·3H2O", "PhC2H4SH", "metal-precursor"):
+        assert formula in out
+
+
+def test_terminal_hanging_indent_and_headings() -> None:
+    out = _table("Au25", 60)
+    lines = out.splitlines()
+    assert " Synthesis" in lines and " Work-up" in lines
+    first = next(i for i, line in enumerate(lines) if line.startswith("   1. Set up."))
+    assert lines[first + 1].startswith("      ")  # the wrapped line hangs under the text
+    assert "  • HAuCl4·3H2O (metal-precursor): " in out  # a list at 60 columns, not a table
+    assert "━━" not in out.split("Procedure")[0].split("Reagents")[1]
+
+
+def test_show_keeps_provenance_short() -> None:
+    result = CliRunner().invoke(app, ["show", "au25-pet-thf"], env={"COLUMNS": "100"})
+    table = result.output.split("Parameters and conditions")[1].split("Yield:")[0]
+    assert "est. E1" in table and "not checked" not in table
+    assert "E1: room temperature" in result.output
+    assert "File: au25-pet-thf.yaml (built-in catalog)" in result.output
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+
+def test_markdown_reads_as_a_person_writes() -> None:
+    from nclplan import render
+    from nclplan.catalog import load_catalog
+    from nclplan.plan import make_plan
+    from nclplan.units import Q, fmt
+
+    cat = load_catalog(())
+    md = render.markdown(make_plan(cat, "Au25", yield_text="15%"))
+    assert "- [ ] 1. **Set up.**" in md  # task-list items: tick boxes on GitHub, GitLab, Jupyter
+    assert "| **Expected yield** | 15 %, metal atom basis (given with --yield) |" in md
+    assert "| solution\\* |" in md and "\\* NaBH4: solution in ice-cold ultrapure water" in md
+    assert "### Synthesis" in md and "### Work-up" in md and "### Result" in md
+    assert fmt(Q(999.6, "umol")) == "1.00 mmol"  # not "1000 µmol"
+    assert "(1000 µmol)" not in render.markdown(make_plan(cat, "au55-pph3-b2h6"))
