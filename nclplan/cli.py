@@ -139,7 +139,7 @@ _EXTENSIONS = {
 }
 
 
-@app.command()
+@app.command(short_help="Plan a synthesis: reagents, steps, hazards, references.")
 def route(
     target: Annotated[
         str,
@@ -198,6 +198,21 @@ def route(
             help="Change a route parameter: --set pH=11 (repeatable; see 'nclplan show ROUTE').",
         ),
     ] = None,
+    surplus: Annotated[
+        str,
+        typer.Option(
+            "--surplus",
+            metavar="PERCENT",
+            help="How much more each precursor stage makes than the next stage consumes.",
+        ),
+    ] = "15%",
+    stages: Annotated[
+        bool,
+        typer.Option(
+            "--stages/--no-stages",
+            help="Plan precursors made by other routes as stages (--no-stages: from your stock).",
+        ),
+    ] = True,
     catalog: CatalogOpt = None,
 ) -> None:
     """Plan a synthesis: scaled reagents, numbered steps, hazards and references."""
@@ -229,6 +244,8 @@ def route(
         scale=scale,
         yield_text=yield_,
         settings=set_,
+        surplus=surplus,
+        chain=stages,
     )
     if fmt is RouteFormat.table:
         from nclplan.terminal import print_plan
@@ -279,10 +296,10 @@ def _document(plan: Plan, fmt: RouteFormat, paper: str) -> str | bytes:
         files["plan.pdf"] = render.pdf(plan, paper=paper)
     except RenderError as exc:
         _err(f"the .eln archive holds no PDF: {exc}")
-    return eln.build(plan, files, body_html=render.html_body(plan))
+    return eln.build(plan, files)
 
 
-@app.command()
+@app.command(short_help="Parameter study: one plan per grid point.")
 def sweep(
     target: Annotated[
         str, typer.Argument(metavar="TARGET", help="Route id or target, as for 'route'.")
@@ -324,33 +341,23 @@ def sweep(
     """Parameter study: one plan per grid point and one combined reagent list."""
     from nclplan import export
     from nclplan.catalog import load_catalog
-    from nclplan.plan import make_plan
-    from nclplan.sweep import combine, grid
+    from nclplan.sweep import combine, plan_points, settings_object
 
     _yield_note(yield_)
-    points = grid(vary)
-    cat = load_catalog(catalog or ())
-    plans = []
-    for i, point in enumerate(points, start=1):
-        try:
-            plans.append(
-                make_plan(
-                    cat,
-                    target,
-                    route_id=route_id,
-                    scale=scale,
-                    yield_text=yield_,
-                    settings=[*(set_ or []), *point],
-                )
-            )
-        except NclplanError as exc:  # say which point: one pH may make what another cannot
-            exc.args = (f"sweep point {i} ({', '.join(point)}): {exc}",)
-            raise
+    points, plans = plan_points(
+        load_catalog(catalog or ()),
+        target,
+        vary,
+        route_id=route_id,
+        scale=scale,
+        yield_text=yield_,
+        settings=set_,
+    )
     dicts = [export.plan_to_dict(p) for p in plans]
     shopping = combine(dicts)
     if output is None:
         for i, (point, data) in enumerate(zip(points, dicts, strict=True), start=1):
-            line = {"kind": "plan", "point": i, "settings": point, "plan": data}
+            line = {"kind": "plan", "point": i, "settings": settings_object(point), "plan": data}
             sys.stdout.write(export.dumps_line(line))
         sys.stdout.write(export.dumps_line({"kind": "combined_reagents", "reagents": shopping}))
         return
@@ -368,7 +375,7 @@ def sweep(
     _err(f"wrote {len(plans)} plans to {output}/")
 
 
-@app.command()
+@app.command(short_help="Cluster calculator: masses, electrons, ESI-MS m/z.")
 def cluster(
     formula: Annotated[
         str,
@@ -465,7 +472,7 @@ def show(
     print_card(chosen, cat, alternatives)
 
 
-@app.command()
+@app.command(short_help="Validate protocol files.")
 def check(
     paths: Annotated[
         list[Path] | None,

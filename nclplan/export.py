@@ -1,4 +1,4 @@
-"""The JSON contract (schema_version "2"): what notebooks and scripts read from a plan.
+"""The JSON contract (schema_version "3"): what notebooks and scripts read from a plan.
 
 Keys and units are pinned by tests/test_export.py; changing them means bumping SCHEMA_VERSION
 and saying so in CHANGELOG.md.
@@ -10,14 +10,16 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from nclplan import __version__, chemistry
+from nclplan import __version__, chemistry, fingerprint
+from nclplan.bench import measuring_tool
 from nclplan.catalog import target_metal_atoms
 from nclplan.chemistry import ClusterReport
 from nclplan.models import Num, Provenance, Route
 from nclplan.plan import Plan
-from nclplan.units import Q, round_sig, to_json
+from nclplan.steps import fill_conditions
+from nclplan.units import Q, magnitude, round_sig, to_json
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 def _num(n: Num | None) -> dict[str, Any] | None:
@@ -46,6 +48,12 @@ def _prov(route: Route, *objs: Provenance | None) -> dict[str, str | None]:
         if o is not None and (o.source or o.estimate):
             return {"source": _doi(route, o.source), "estimate": o.estimate}
     return {"source": None, "estimate": None}
+
+
+def _present(**quantities: Any) -> dict[str, Any]:
+    """The quantities that apply, as JSON; one that does not is left out, never null, so that
+    ``pandas.json_normalize`` gives one ``mass.value`` column, not also a ``mass`` of nulls."""
+    return {k: to_json(q) for k, q in quantities.items() if q is not None}
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -105,6 +113,8 @@ def _single(plan: Plan) -> dict[str, Any]:
             "basis": s.request.basis,
             "factor": round_sig(s.factor, 6),
             "metal_amount": to_json(s.metal_amount),
+            "surplus": plan.surplus,
+            "consumed_by": plan.consumed_by,
             "expected_yield": None
             if ey is None
             else {
@@ -132,12 +142,18 @@ def _single(plan: Plan) -> dict[str, Any]:
                 "stage": x.line.stage,
                 "medium": x.line.medium,
                 "as_needed": x.line.as_needed,
-                "molar_mass": to_json(x.molar_mass),
+                "target": fill_conditions(x.line.target, r) if x.line.target else None,
+                "measure_with": None
+                if x.volume is None or x.line.as_needed
+                else measuring_tool(magnitude(x.volume, "mL")),
                 "equivalents": None if x.equivalents is None else round_sig(x.equivalents, 6),
-                "amount": to_json(x.amount),
-                "mass": to_json(x.mass),
-                "volume": to_json(x.volume),
-                "concentration": to_json(x.concentration),
+                **_present(
+                    molar_mass=x.molar_mass,
+                    amount=x.amount,
+                    mass=x.mass,
+                    volume=x.volume,
+                    concentration=x.concentration,
+                ),
                 "hazards": [h.code for h in x.reagent.hazards],
                 "made_by": x.line.made_by,
                 **_prov(r, x.line),
@@ -150,8 +166,7 @@ def _single(plan: Plan) -> dict[str, Any]:
                 "action": st.action,
                 "stage": st.stage,
                 "text": st.text,
-                "duration": to_json(st.duration),
-                "temperature": to_json(st.temperature),
+                **_present(duration=st.duration, temperature=st.temperature),
                 "ph": st.ph,
                 "checkpoint": st.checkpoint,
                 "source": _doi(r, st.source),
@@ -178,7 +193,15 @@ def _single(plan: Plan) -> dict[str, Any]:
             for c in r.conditions
         ],
         "fingerprints": [
-            {"kind": f.kind, "values": [_num(v) for v in f.values], "note": f.note, **_prov(r, f)}
+            {
+                "kind": f.kind,
+                "method": f.method,
+                "values": fingerprint.values_json(f),
+                "charge": f.charge,
+                "ion": f.ion,
+                "note": f.note,
+                **_prov(r, f),
+            }
             for f in r.fingerprints
         ],
         "hazards": [
@@ -238,7 +261,7 @@ def reagents_csv(plan: Plan) -> str:
         def value(q: dict[str, Any] | None) -> str:
             return "" if q is None else f"{q['value']:g}"
 
-        conc = r["concentration"]
+        conc = r.get("concentration")
         writer.writerow(
             [
                 r["id"],
@@ -249,13 +272,13 @@ def reagents_csv(plan: Plan) -> str:
                 r["role"],
                 r["form"],
                 r["stage"],
-                value(r["amount"]),
-                value(r["mass"]),
-                value(r["volume"]),
+                value(r.get("amount")),
+                value(r.get("mass")),
+                value(r.get("volume")),
                 value(conc),
                 "" if conc is None else conc["unit"],
                 "" if r["equivalents"] is None else f"{r['equivalents']:g}",
-                "yes" if r["as_needed"] else "",
+                "true" if r["as_needed"] else "false",
                 r["source"] or "",
                 r["estimate"] or "",
             ]
@@ -264,7 +287,7 @@ def reagents_csv(plan: Plan) -> str:
 
 
 def plan_schema() -> str:
-    """The published JSON Schema of a plan (schema_version "2")."""
+    """The published JSON Schema of a plan (schema_version "3")."""
     from importlib import resources
 
     return resources.files("nclplan").joinpath("plan.schema.json").read_text(encoding="utf-8")
@@ -353,7 +376,7 @@ def shopping_csv(entries: list[dict[str, Any]]) -> str:
         ]
     )
     for e in entries:
-        conc = e["concentration"]
+        conc = e.get("concentration")
         w.writerow(
             [
                 e["name"],
@@ -362,10 +385,10 @@ def shopping_csv(entries: list[dict[str, Any]]) -> str:
                 e["form"],
                 "" if conc is None else f"{conc['value']:g} {conc['unit']}",
                 *(
-                    "" if e[k] is None else f"{e[k]['value']:g}"
+                    "" if e.get(k) is None else f"{e[k]['value']:g}"
                     for k in ("amount", "mass", "volume")
                 ),
-                "yes" if e["as_needed"] else "",
+                "true" if e["as_needed"] else "false",
             ]
         )
     return buf.getvalue()

@@ -142,10 +142,20 @@ class Reagent(_Strict):
     synonyms: list[str] = []
     sources: list[str] = []  # where CAS, density and hazards were checked (maintainers only)
     hazard_note: str | None = None  # e.g. "no GHS classification found: check the supplier SDS"
+    # True only when a cited SDS or registration says "not classified as hazardous" (water):
+    # such a reagent takes no hazard line. A reagent with no hazards and not marked so has no
+    # classification on file, and every plan that uses it warns (nclplan.hazards).
+    not_hazardous: bool = False
     # May a too-small mass be made up as a stock and dosed as an aliquot? In what, and must the
     # solution be made fresh (NaBH4 hydrolyses)? None: never made up as a solution by nclplan.
     stock_solvent: str | None = None
     stock_fresh: bool = False
+    # Concentrations of the solution a lab keeps on the shelf (1 M NaOH, 1 M HCl): a recipe that
+    # doses one of them takes it from the bottle instead of weighing milligrams of pellets.
+    lab_stocks: list[Num] = []
+    # Solvents (library ids) it dissolves in: an aliquot stock is made up in the reaction's own
+    # solvent where it can be, so that a stock does not carry water into a THF route.
+    dissolves_in: list[Identifier] = []
     note: str | None = None  # handling and stock-solution advice
 
     @model_validator(mode="after")
@@ -154,6 +164,8 @@ class Reagent(_Strict):
             raise ValueError("give a formula or a molar_mass, not both: masses come from formulas")
         if self.molar_mass is not None and not (self.molar_mass.source or self.molar_mass.estimate):
             raise ValueError("molar_mass needs a source or an estimate reason")
+        if self.not_hazardous and self.hazards:
+            raise ValueError("not_hazardous: a reagent with hazard statements is hazardous")
         return self
 
 
@@ -172,6 +184,10 @@ Role = Literal[
     "other",
 ]
 Stage = Literal["synthesis", "workup"]
+# Roles whose amount changes what is made: "as needed" alone is not an instruction for them.
+CHEMISTRY_ROLES = frozenset(
+    {"metal-precursor", "ligand", "reductant", "phase-transfer", "base", "acid", "template"}
+)
 
 
 class ReagentLine(Provenance):
@@ -196,6 +212,9 @@ class ReagentLine(Provenance):
         None  # as a fraction or percent of the weighed form, when the paper gives it
     )
     as_needed: bool = False
+    # For an as_needed reagent that changes the chemistry: what to add it to, e.g.
+    # "pH {cond:ph} ± 0.1, by meter" (with concentration: the stock to use, "1 M").
+    target: str | None = None
     made_by: Identifier | None = None  # id of the route that makes this reagent (multi-stage)
     note: str | None = None
 
@@ -203,9 +222,20 @@ class ReagentLine(Provenance):
     def _form_fits(self) -> ReagentLine:
         given = [k for k in ("mass", "amount", "volume") if getattr(self, k) is not None]
         if self.as_needed:
-            if given or self.concentration:
+            if given:
                 raise ValueError("an as_needed reagent has no amount")
+            if self.concentration is not None and self.form != "solution":
+                raise ValueError("only a solution has a concentration")
+            if self.role in CHEMISTRY_ROLES and (
+                self.target is None or (self.form == "solution" and self.concentration is None)
+            ):
+                raise ValueError(
+                    f"an as_needed {self.role} changes the chemistry: give its target (e.g. "
+                    "'pH {cond:ph} ± 0.1, by meter') and, for a solution, its concentration"
+                )
             return self
+        if self.target is not None:
+            raise ValueError("target is for as_needed reagents; others have an amount")
         if self.form == "gas":
             if given:
                 raise ValueError("a gas has no scaled amount; describe its use in a step")
@@ -307,6 +337,12 @@ class Condition(Provenance):
     parameter: bool = False
     controls: Identifier | None = None
     outcomes: list[Outcome] = []
+    # A pH: the reagent lines that raise and lower it, and the mixture's pH before adjustment
+    # where known; ``{adjust:ph}`` in a step then names the base or the acid, whichever the set
+    # value needs (or says to measure first).
+    base: Identifier | None = None
+    acid: Identifier | None = None
+    before: Num | None = None
 
     @model_validator(mode="after")
     def _something(self) -> Condition:
@@ -322,6 +358,8 @@ class Condition(Provenance):
             out.append(("value", self.value))
         if self.range is not None:
             out += [("range.min", self.range.min), ("range.max", self.range.max)]
+        if self.before is not None:
+            out.append(("before", self.before))
         return out
 
 
@@ -343,12 +381,86 @@ class Step(Provenance):
         ]
 
 
-class Fingerprint(Provenance):
-    """A characterization signature to check the product against."""
+FingerprintKind = Literal[
+    "absorption", "emission", "excitation", "mz", "molecular_mass", "quantum_yield", "size"
+]
 
-    kind: Literal["uv-vis", "emission", "excitation", "esi-ms", "maldi-ms", "quantum-yield", "size"]
-    values: list[Num]
+# The unit a fingerprint kind is exported in (JSON) and the dimension its values must have. A
+# molecular mass (Da, kDa) is a mass per particle, never a mass of substance to weigh.
+FINGERPRINT_UNITS: dict[str, str] = {
+    "absorption": "nm",
+    "emission": "nm",
+    "excitation": "nm",
+    "mz": "",
+    "molecular_mass": "Da",
+    "quantum_yield": "%",
+    "size": "nm",
+}
+_DALTON_UNITS = ("Da", "kDa", "dalton", "kilodalton")
+
+# Kinds of schema_version 1/2 route files, read on so that user-written routes keep loading:
+# the old kind named the method and left the quantity to its unit.
+_OLD_KINDS = {
+    "uv-vis": ("absorption", "uv-vis"),
+    "quantum-yield": ("quantum_yield", None),
+}
+
+
+class Fingerprint(Provenance):
+    """A characterization signature to check the product against, of one kind of quantity.
+
+    ``kind`` says what the numbers are (a wavelength, an m/z, a molecular mass, ...), so every
+    output prints and exports them in their own unit; ``method`` says how they are measured.
+    """
+
+    kind: FingerprintKind
+    method: str | None = None  # uv-vis, photoluminescence, esi-ms, maldi-ms, tem, ...
+    values: list[Num] = Field(min_length=1)
+    charge: int | None = None  # the ion's charge, for m/z
+    ion: str | None = None  # the ion as written, e.g. "[Au25(p-MBA)18]5-"
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_kind(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "method" in data:
+            return data
+        kind = data.get("kind")
+        if kind in _OLD_KINDS:
+            new, method = _OLD_KINDS[kind]
+            return {**data, "kind": new, **({"method": method} if method else {})}
+        if kind in ("emission", "excitation"):
+            return {**data, "method": "photoluminescence"}
+        if kind in ("esi-ms", "maldi-ms"):
+            units = {str(v).split()[-1] if isinstance(v, str) else "" for v in data["values"]}
+            is_mass = bool(units) and units <= set(_DALTON_UNITS)
+            return {**data, "kind": "molecular_mass" if is_mass else "mz", "method": kind}
+        return data
+
+    @model_validator(mode="after")
+    def _units_fit_kind(self) -> Fingerprint:
+        from nclplan.units import Q, U
+
+        want = FINGERPRINT_UNITS[self.kind]
+        for n in self.values:
+            if self.kind == "molecular_mass":
+                ok = n.unit in _DALTON_UNITS
+            elif self.kind == "mz":
+                ok = n.unit == ""
+            else:
+                ok = Q(1, n.unit or "").check(U(want).dimensionality)
+            if not ok:
+                raise ValueError(
+                    f"a fingerprint of kind {self.kind} is in {want or 'plain numbers (m/z)'}"
+                    f"{' or kDa' if want == 'Da' else ''}, not {n.unit or 'a plain number'!r}"
+                )
+            if n.value <= 0:
+                raise ValueError(f"a fingerprint of kind {self.kind} must be positive")
+        if self.charge is not None and self.kind != "mz":
+            raise ValueError("only an m/z fingerprint has an ion charge")
+        if self.charge == 0:
+            raise ValueError("an ion's charge is not 0")
+        return self
 
 
 class Yield(Provenance):
@@ -408,10 +520,10 @@ class Route(_Strict):
         if len(conditions) != len(self.conditions):
             raise ValueError("conditions: two conditions have the same name")
         for i, c in enumerate(self.conditions):
-            if c.controls is not None and c.controls not in ids:
-                raise ValueError(
-                    f"conditions.{i}.controls: {c.controls!r} is not a reagent line id"
-                )
+            for key in ("controls", "base", "acid"):
+                ref = getattr(c, key)
+                if ref is not None and ref not in ids:
+                    raise ValueError(f"conditions.{i}.{key}: {ref!r} is not a reagent line id")
         for i, step in enumerate(self.steps):
             for name in re.findall(r"\{([^{}]*)\}", step.text):
                 if name.startswith("cond:"):
@@ -419,6 +531,13 @@ class Route(_Strict):
                     if cond is None or cond.value is None:
                         raise ValueError(
                             f"steps.{i}.text: {{{name}}} is not a condition with a value"
+                        )
+                elif name.startswith("adjust:"):
+                    cond = conditions.get(name[7:])
+                    if cond is None or cond.value is None or not (cond.base or cond.acid):
+                        raise ValueError(
+                            f"steps.{i}.text: {{{name}}} is not a condition with a value and a "
+                            "base or acid line"
                         )
                 elif name not in ids:
                     raise ValueError(f"steps.{i}.text: {{{name}}} is not a reagent line id")

@@ -6,16 +6,15 @@ Templates never see raw floats or pint quantities: ``view()`` formats every numb
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from nclplan import chemistry
+from nclplan import chemistry, fingerprint, hazards
 from nclplan.catalog import target_metal_atoms
 from nclplan.models import FAMILY_TITLES, Num, Route
-from nclplan.steps import step_conditions
+from nclplan.steps import fill_conditions, step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
 
 if TYPE_CHECKING:
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from nclplan.plan import Plan
+    from nclplan.scale import ScaledRoute
 
 
 class _Estimates:
@@ -38,14 +38,6 @@ class _Estimates:
         if estimate not in self.reasons:
             self.reasons.append(estimate)
         return f"E{self.reasons.index(estimate) + 1}"
-
-
-def _stage_amount(stage: Plan) -> str:
-    """What an earlier stage must deliver, as a balance reads it: "20.5 mg of product"."""
-    s = stage.scaled
-    if s.request.quantity is not None:
-        return f"{fmt(s.request.quantity)} of product"
-    return s.request.text
 
 
 def _source_label(route: Route, est: _Estimates, *objs: Any) -> str:
@@ -123,6 +115,10 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             measure = fmt(x.volume) + (f" ({fmt(x.mass)})" if x.mass is not None else "")
         else:
             measure = fmt(x.mass) if x.mass is not None else ""
+        if line.as_needed and (x.concentration is not None or line.target):
+            bits = [fmt_condition(x.concentration)] if x.concentration is not None else []
+            bits += [f"to {fill_conditions(line.target, r)}"] if line.target else []
+            measure = ", ".join(bits)
         reagents.append(
             {
                 "id": line.id,
@@ -167,15 +163,15 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
     ]
     fingerprints = [
         {
-            "kind": f.kind,
-            "peaks": ", ".join(_num(v) for v in f.values),
+            "kind": fingerprint.label(f),
+            "peaks": fingerprint.values_text(f),
             "note": f.note or "",
             "source": _source_label(r, est, f),
         }
         for f in r.fingerprints
     ]
     route_hazards = [h.text for h in plan.hazards if h.scope == "route"]
-    reagent_hazards = _reagent_hazards(plan)
+    reagent_hazards = _reagent_hazards(s)
     if s.product_mass is not None:
         product = f"{fmt(s.product_mass)} ({fmt(s.product_amount)})"
     elif t.mass_scaling:
@@ -243,7 +239,8 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
                 "label": f"Stage {i}",
                 "title": st.route.title,
                 "id": st.route.id,
-                "scale": _stage_amount(st),
+                "scale": _stage_scale(st),
+                "surplus": _stage_surplus(st),
             }
             for i, st in enumerate(plan.stages, start=1)
         ],
@@ -251,32 +248,33 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
     }
 
 
-_NOT_HAZARDOUS = re.compile(r"^not (?:a hazardous|classified as hazardous)", re.I)
+def _stage_scale(stage: Plan) -> str:
+    q = stage.scaled.request.quantity
+    return fmt(q) if q is not None else stage.scaled.request.text
 
 
-def _reagent_hazards(plan: Plan) -> list[dict[str, Any]]:
-    """One entry per hazardous reagent (a reagent used twice is listed once), with its
-    pictograms; a reagent with no statements whose note says it is not hazardous gets no line."""
+def _stage_surplus(stage: Plan) -> str:
+    """``, 15 % more than au36-tbbt-leist uses``: why a stage makes more than is consumed."""
+    if not stage.surplus or stage.consumed_by is None:
+        return ""
+    pct = fmt_number(stage.surplus * 100, 3, trailing=False)
+    return f", {pct} % more than {stage.consumed_by} uses"
+
+
+def _reagent_hazards(s: ScaledRoute) -> list[dict[str, Any]]:
+    """Once per reagent, none for a non-hazardous one (nclplan.hazards), with its pictograms."""
     from nclplan import ghs
 
-    out: dict[str, dict[str, Any]] = {}
-    for x in plan.scaled.reagents:
-        reagent = x.reagent
-        note = reagent.hazard_note or ""
-        if not reagent.hazards and (not note or _NOT_HAZARDOUS.match(note)):
-            continue
-        out.setdefault(
-            reagent.label,
-            {
-                "label": reagent.label,
-                "codes": "; ".join(f"{h.code} {h.text}" for h in reagent.hazards),
-                "code_list": ", ".join(h.code for h in reagent.hazards),
-                "statements": [f"{h.code} {h.text}" for h in reagent.hazards],
-                "pictograms": ghs.pictograms([h.code for h in reagent.hazards]),
-                "note": note,
-            },
-        )
-    return list(out.values())
+    return [
+        {
+            "label": e.label,
+            "codes": e.codes,
+            "statements": [f"{h.code} {h.text}" for h in e.hazards],
+            "pictograms": ghs.pictograms([h.code for h in e.hazards]),
+            "note": e.note,
+        }
+        for e in hazards.reagent_hazards(s)
+    ]
 
 
 def _pictograms(reagent_hazards: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -300,10 +298,12 @@ def _shopping(plan: Plan) -> list[dict[str, str]]:
 
     rows = []
     for e in plan_to_dict(plan)["shopping_list"]:
-        total = [fmt(Q(e[k]["value"], e[k]["unit"])) for k in ("mass", "volume", "amount") if e[k]]
+        total = [
+            fmt(Q(e[k]["value"], e[k]["unit"])) for k in ("mass", "volume", "amount") if e.get(k)
+        ]
         if not total:  # wash solvents, gases: no amount to add up
             total = ["as needed"]
-        conc = e["concentration"]
+        conc = e.get("concentration")
         rows.append(
             {
                 "name": e["name"],

@@ -1,4 +1,4 @@
-"""The JSON contract (schema_version "2") and golden Markdown/JSON, byte for byte."""
+"""The JSON contract (schema_version "3") and golden Markdown/JSON, byte for byte."""
 
 from __future__ import annotations
 
@@ -50,6 +50,8 @@ REAGENT_KEYS = {
     "concentration",
     "hazards",
     "made_by",
+    "target",
+    "measure_with",
     "source",
     "estimate",
 }
@@ -65,6 +67,7 @@ STEP_KEYS = {
     "source",
     "estimate",
 }
+OMITTABLE = {"molar_mass", "amount", "mass", "volume", "concentration", "duration", "temperature"}
 CANONICAL = {"mass": "mg", "amount": "mmol", "volume": "mL", "molar_mass": "g/mol"}
 
 
@@ -78,7 +81,7 @@ def test_golden_documents(catalog: Catalog, golden, scale: str, name: str) -> No
 def test_contract_keys_and_units(catalog: Catalog) -> None:
     data = plan_to_dict(make_plan(catalog, "Au25", scale="50mg"))
     assert set(data) == TOP_KEYS
-    assert data["schema_version"] == "2"
+    assert data["schema_version"] == "3"
     assert data["generator"]["name"] == "nclplan"
     assert set(data["route"]) >= {"id", "title", "family", "review_section", "references"}
     ref_keys = {"key", "doi", "doi_confirmed", "citation"}
@@ -99,15 +102,18 @@ def test_contract_keys_and_units(catalog: Catalog) -> None:
     assert set(data["scale"]["expected_yield"]) >= {"value", "basis", "source"}
     assert data["product"]["mass"] == {"value": 50.0, "unit": "mg"}
     for r in data["reagents"]:
-        assert set(r) == REAGENT_KEYS
+        # a quantity that does not apply is left out, never null (schema_version 3)
+        assert REAGENT_KEYS - OMITTABLE <= set(r) <= REAGENT_KEYS
+        assert None not in [r.get(k, 0) for k in OMITTABLE]
         for key, unit in CANONICAL.items():
-            if r[key] is not None:
+            if key in r:
                 assert r[key]["unit"] == unit
     for s in data["steps"]:
-        assert set(s) == STEP_KEYS
-        if s["duration"] is not None:
+        assert STEP_KEYS - OMITTABLE <= set(s) <= STEP_KEYS
+        assert None not in [s.get(k, 0) for k in OMITTABLE]
+        if "duration" in s:
             assert s["duration"]["unit"] == "min"
-        if s["temperature"] is not None:
+        if "temperature" in s:
             assert s["temperature"]["unit"] == "degC"
 
 
@@ -150,5 +156,5 @@ def test_plan_id_is_stable_and_depends_on_inputs(catalog: Catalog) -> None:
 def test_json_is_plain_sorted_utf8(catalog: Catalog) -> None:
     text = dumps(plan_to_dict(make_plan(catalog, "Au25")))
     assert text.endswith("}\n")
-    assert json.loads(text)["schema_version"] == "2"
+    assert json.loads(text)["schema_version"] == "3"
     assert "HAuCl4·3H2O" not in text or "\\u00b7" not in text
