@@ -200,7 +200,9 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             "mass_scaling": t.mass_scaling or "",
         },
         "scale": {
-            "requested": s.request.text,
+            "requested": fmt(s.request.quantity)
+            if s.request.quantity is not None
+            else s.request.text,
             "basis": basis_words[s.request.basis],
             "factor": fmt_number(s.factor, 3, trailing=False),
             "metal": fmt(s.metal_amount),
