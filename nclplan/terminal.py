@@ -115,7 +115,7 @@ def _print_view(v: dict[str, Any]) -> None:
         )
 
 
-NARROW = 80  # below this width the reagent table would crush its columns: print a list
+NARROW = 100  # below this width the reagent table would crush its columns: print a list
 
 
 def _print_reagents(c: Console, v: dict[str, Any]) -> None:
@@ -132,7 +132,13 @@ def _print_reagents(c: Console, v: dict[str, Any]) -> None:
         )
         for r in v["reagents"]
     ]
-    if c.width < NARROW:
+    headers = ("Reagent", "Role", "Amount", "Mass / volume", f"Eq./{metal}", "Source")
+    # The narrowest each column can be without cutting a word (a formula is one word).
+    widths = [
+        max(len(w) for cell in [h, *(row[i] for row in rows)] for w in [*cell.split(), ""])
+        for i, h in enumerate(headers)
+    ]
+    if c.width < NARROW or sum(widths) + 4 * len(widths) > c.width:
         items = []
         for name, role, amount, measure, eq, source in rows:
             what = "; ".join(x for x in (amount, measure) if x)
@@ -141,8 +147,8 @@ def _print_reagents(c: Console, v: dict[str, Any]) -> None:
         _print_list(c, "Reagents", items)
         return
     table = Table(title="Reagents", box=box.SIMPLE_HEAVY, title_justify="left")
-    for col in ("Reagent", "Role", "Amount", "Mass / volume", f"Eq./{metal}", "Source"):
-        table.add_column(col, overflow="fold")
+    for col, width in zip(headers, widths, strict=True):
+        table.add_column(col, min_width=width, overflow="fold")
     for row in rows:
         table.add_row(*(escape(x) for x in row))
     c.print(table)

@@ -281,7 +281,7 @@ def _table(route: str, columns: int) -> str:
     return result.output
 
 
-@pytest.mark.parametrize("columns", [60, 100])
+@pytest.mark.parametrize("columns", [60, 80, 100, 120])
 def test_terminal_never_splits_a_word(columns: int) -> None:
     """Every word of every step and reagent appears whole: no "metal-precur/sor"."""
     from nclplan import render
