@@ -12,7 +12,16 @@ from typer.testing import CliRunner
 
 from nclplan.cli import app
 
-COMMANDS = ["route", "sweep", "cluster", "schema", "list", "show", "check"]
+
+def _commands() -> list[str]:
+    """Every command the program has, so a new one is checked too."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return sorted(getattr(group, "commands", {}))
+
+
+COMMANDS = _commands()
 
 
 def _help(*args: str) -> str:
