@@ -465,11 +465,12 @@ def show(
 ) -> None:
     """Show a route card: parameters, ranges, references, notes."""
     from nclplan.catalog import load_catalog, resolve
+    from nclplan.params import fill_texts
     from nclplan.terminal import print_card
 
     cat = load_catalog(catalog or ())
     chosen, alternatives = resolve(cat, route_id)
-    print_card(chosen, cat, alternatives)
+    print_card(fill_texts(chosen), cat, alternatives)
 
 
 @app.command(short_help="Validate protocol files.")

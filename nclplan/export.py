@@ -18,6 +18,7 @@ from nclplan.models import Num, Provenance, Route
 from nclplan.plan import Plan
 from nclplan.steps import fill_conditions
 from nclplan.units import Q, magnitude, round_sig, to_json
+from nclplan.vessel import SizedVessel
 
 SCHEMA_VERSION = "3"
 
@@ -171,9 +172,11 @@ def _single(plan: Plan) -> dict[str, Any]:
                 "checkpoint": st.checkpoint,
                 "source": _doi(r, st.source),
                 "estimate": st.estimate,
+                "vessel": st.vessel,
             }
             for st in plan.steps
         ],
+        "vessels": [_vessel(r, v) for v in plan.vessels],
         "conditions": [
             {
                 "name": c.name,
@@ -217,6 +220,26 @@ def _single(plan: Plan) -> dict[str, Any]:
         "purification": plan.purification,
         "warnings": plan.warnings,
         "provenance": {"reported": plan.reported, "estimated": plan.estimated},
+    }
+
+
+def _vessel(r: Route, v: SizedVessel) -> dict[str, Any]:
+    unit = "mm" if v.kind == "mortar" else "mL"
+    return {
+        "id": v.id,
+        "kind": v.kind,
+        "label": v.label,
+        "size": None if v.size is None else {"value": v.size, "unit": unit},
+        "count": v.count,
+        "liquid": {"value": round_sig(v.liquid_ml, 6), "unit": "mL"},
+        "solids": {"value": round_sig(v.solids_mg, 6), "unit": "mg"},
+        "fill": None if v.fill is None else round_sig(v.fill, 4),
+        "stir_bar": v.stir_bar,
+        "condenser": v.condenser,
+        "headspace_ratio": None if v.headspace_ratio is None else round_sig(v.headspace_ratio, 4),
+        "published_headspace_ratio": v.published_headspace_ratio,
+        "source": _doi(r, v.source),
+        "estimate": v.estimate,
     }
 
 

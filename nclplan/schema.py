@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from nclplan.export import SCHEMA_VERSION
-from nclplan.models import Form, Stage
+from nclplan.models import Form, Stage, VesselKind
 
 SCHEMA_ID = f"https://nclplan.invalid/schema/plan-{SCHEMA_VERSION}.json"
 Unit = Literal[
@@ -164,6 +164,41 @@ class Step(_Out):
     checkpoint: str | None
     source: str | None
     estimate: str | None
+    vessel: str | None = Field(
+        description="id of the vessel the step works in (a synthesis step that names none goes "
+        "on in the one before); null for a step without one"
+    )
+
+
+class VesselSize(_Out):
+    value: float
+    unit: Literal["mL", "mm"]
+
+
+class Vessel(_Out):
+    """A vessel of the route, sized for this plan; steps name it by id."""
+
+    id: str
+    kind: VesselKind | Literal["centrifuge-bottle"]  # a bottle: past six 50 mL tubes
+    label: str | None
+    size: VesselSize | None = Field(
+        description="mL (a mortar: its inner diameter in mm); null when no standard size holds "
+        "the contents"
+    )
+    count: int = Field(ge=1)
+    liquid: Quantity = Field(description="the most liquid it holds at any step, mL")
+    solids: Quantity = Field(description="the most solid it holds, mg")
+    fill: float | None = Field(
+        description="liquid over size (a mortar: solids over what it grinds well)"
+    )
+    stir_bar: bool
+    condenser: bool
+    headspace_ratio: float | None = Field(
+        description="planned gas over liquid volume (sealed vessel keeping a published ratio)"
+    )
+    published_headspace_ratio: float | None
+    source: str | None
+    estimate: str | None
 
 
 class Range(_Out):
@@ -235,6 +270,7 @@ class StagePlan(_Out):
     product: Product | None = Field(description="null where undefined (no formula, or no yield)")
     reagents: list[Reagent]
     steps: list[Step]
+    vessels: list[Vessel]
     conditions: list[Condition]
     fingerprints: list[Fingerprint]
     hazards: list[Hazard]

@@ -31,6 +31,7 @@ TOP_KEYS = {
     "provenance",
     "stages",
     "shopping_list",
+    "vessels",
 }
 REAGENT_KEYS = {
     "id",
@@ -66,6 +67,7 @@ STEP_KEYS = {
     "checkpoint",
     "source",
     "estimate",
+    "vessel",
 }
 OMITTABLE = {"molar_mass", "amount", "mass", "volume", "concentration", "duration", "temperature"}
 CANONICAL = {"mass": "mg", "amount": "mmol", "volume": "mL", "molar_mass": "g/mol"}

@@ -311,8 +311,10 @@ def test_terminal_hanging_indent_and_headings() -> None:
     out = _table("Au25", 60)
     lines = out.splitlines()
     assert " Synthesis" in lines and " Work-up" in lines
-    first = next(i for i, line in enumerate(lines) if line.startswith("   1. Set up."))
-    assert lines[first + 1].startswith("      ")  # the wrapped line hangs under the text
+    first = next(i for i, line in enumerate(lines) if re.match(r"^ +1\. ", line))
+    indent = lines[first].index("1.") + 3
+    assert lines[first + 1][:indent].strip() == ""  # the wrapped line hangs under the text
+    assert lines[first + 1][indent] != " "
     assert "  • HAuCl4·3H2O (metal-precursor): " in out  # a list at 60 columns, not a table
     assert "━━" not in out.split("Procedure")[0].split("Reagents")[1]
 
@@ -336,7 +338,7 @@ def test_markdown_reads_as_a_person_writes() -> None:
 
     cat = load_catalog(())
     md = render.markdown(make_plan(cat, "Au25", yield_text="15%"))
-    assert "- [ ] 1. **Set up.**" in md  # task-list items: tick boxes on GitHub, GitLab, Jupyter
+    assert "\n- [ ] 1. **" in md  # task-list items: tick boxes on GitHub, GitLab, Jupyter
     assert "| **Expected yield** | 15 %, metal atom basis (given with --yield) |" in md
     assert "| solution\\* |" in md and "\\* NaBH4: solution in ice-cold ultrapure water" in md
     assert "### Synthesis" in md and "### Work-up" in md and "### Result" in md
