@@ -330,17 +330,37 @@ def cluster(
     ],
     charge: Annotated[
         int | None,
-        typer.Option("--charge", "-z", help="Overall charge, if the formula does not give it."),
+        typer.Option(
+            "--charge",
+            "-z",
+            help="The cluster's own charge, if the formula does not give it (-1 for "
+            "[Au25(SR)18]-). It sets the electron count; it is not the charge of an ion "
+            "in the mass spectrum (see --ion-charge).",
+        ),
     ] = None,
     counterion: Annotated[
-        str | None, typer.Option("--counterion", help="Counterion for ESI adduct ions (TOA, PPh4).")
+        str | None,
+        typer.Option(
+            "--counterion",
+            help="Counterion of the salt (TOA, PPh4): prints the salt's molar mass and the "
+            "ESI adduct ions.",
+        ),
+    ] = None,
+    ion_charge: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--ion-charge",
+            "-i",
+            help="Charge of an ESI-MS ion to list (repeatable: -i -3 -i -4). Acidic ligands "
+            "(SG, Cys, MBA, MHA, MSA, DHLA) give [M-nH] ions, n = cluster charge - ion charge.",
+        ),
     ] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
     """Cluster calculator: masses, valence electrons, shell closure, ESI-MS m/z."""
     from nclplan.chemistry import cluster_report
 
-    report = cluster_report(formula, charge, counterion)
+    report = cluster_report(formula, charge, counterion, tuple(ion_charge) if ion_charge else None)
     if fmt is ListFormat.json:
         from nclplan.export import cluster_to_dict, dumps
 
