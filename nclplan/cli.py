@@ -176,6 +176,20 @@ def route(
             help="Change a route parameter: --set pH=11 (repeatable; see 'nclplan show ROUTE').",
         ),
     ] = None,
+    surplus: Annotated[
+        str,
+        typer.Option(
+            "--surplus",
+            help="How much more each precursor stage makes than the next stage consumes.",
+        ),
+    ] = "15%",
+    stages: Annotated[
+        bool,
+        typer.Option(
+            "--stages/--no-stages",
+            help="Plan precursors made by other routes as stages (--no-stages: from your stock).",
+        ),
+    ] = True,
     catalog: CatalogOpt = None,
 ) -> None:
     """Plan a synthesis: scaled reagents, numbered steps, hazards and references."""
@@ -206,6 +220,8 @@ def route(
         scale=scale,
         yield_text=yield_,
         settings=set_,
+        surplus=surplus,
+        chain=stages,
     )
     if fmt is RouteFormat.table:
         from nclplan.terminal import print_plan

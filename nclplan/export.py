@@ -1,4 +1,4 @@
-"""The JSON contract (schema_version "2"): what notebooks and scripts read from a plan.
+"""The JSON contract (schema_version "3"): what notebooks and scripts read from a plan.
 
 Keys and units are pinned by tests/test_export.py; changing them means bumping SCHEMA_VERSION
 and saying so in CHANGELOG.md.
@@ -10,14 +10,14 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from nclplan import __version__, chemistry
+from nclplan import __version__, chemistry, fingerprint
 from nclplan.catalog import target_metal_atoms
 from nclplan.chemistry import ClusterReport
 from nclplan.models import Num, Provenance, Route
 from nclplan.plan import Plan
 from nclplan.units import Q, round_sig, to_json
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 def _num(n: Num | None) -> dict[str, Any] | None:
@@ -99,6 +99,8 @@ def _single(plan: Plan) -> dict[str, Any]:
             "basis": s.request.basis,
             "factor": round_sig(s.factor, 6),
             "metal_amount": to_json(s.metal_amount),
+            "surplus": plan.surplus,
+            "consumed_by": plan.consumed_by,
             "expected_yield": None
             if ey is None
             else {
@@ -172,7 +174,15 @@ def _single(plan: Plan) -> dict[str, Any]:
             for c in r.conditions
         ],
         "fingerprints": [
-            {"kind": f.kind, "values": [_num(v) for v in f.values], "note": f.note, **_prov(r, f)}
+            {
+                "kind": f.kind,
+                "method": f.method,
+                "values": fingerprint.values_json(f),
+                "charge": f.charge,
+                "ion": f.ion,
+                "note": f.note,
+                **_prov(r, f),
+            }
             for f in r.fingerprints
         ],
         "hazards": [
@@ -258,7 +268,7 @@ def reagents_csv(plan: Plan) -> str:
 
 
 def plan_schema() -> str:
-    """The published JSON Schema of a plan (schema_version "2")."""
+    """The published JSON Schema of a plan (schema_version "3")."""
     from importlib import resources
 
     return resources.files("nclplan").joinpath("plan.schema.json").read_text(encoding="utf-8")

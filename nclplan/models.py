@@ -334,12 +334,86 @@ class Step(Provenance):
         ]
 
 
-class Fingerprint(Provenance):
-    """A characterization signature to check the product against."""
+FingerprintKind = Literal[
+    "absorption", "emission", "excitation", "mz", "molecular_mass", "quantum_yield", "size"
+]
 
-    kind: Literal["uv-vis", "emission", "excitation", "esi-ms", "maldi-ms", "quantum-yield", "size"]
-    values: list[Num]
+# The unit a fingerprint kind is exported in (JSON) and the dimension its values must have. A
+# molecular mass (Da, kDa) is a mass per particle, never a mass of substance to weigh.
+FINGERPRINT_UNITS: dict[str, str] = {
+    "absorption": "nm",
+    "emission": "nm",
+    "excitation": "nm",
+    "mz": "",
+    "molecular_mass": "Da",
+    "quantum_yield": "%",
+    "size": "nm",
+}
+_DALTON_UNITS = ("Da", "kDa", "dalton", "kilodalton")
+
+# Kinds of schema_version 1/2 route files, read on so that user-written routes keep loading:
+# the old kind named the method and left the quantity to its unit.
+_OLD_KINDS = {
+    "uv-vis": ("absorption", "uv-vis"),
+    "quantum-yield": ("quantum_yield", None),
+}
+
+
+class Fingerprint(Provenance):
+    """A characterization signature to check the product against, of one kind of quantity.
+
+    ``kind`` says what the numbers are (a wavelength, an m/z, a molecular mass, ...), so every
+    output prints and exports them in their own unit; ``method`` says how they are measured.
+    """
+
+    kind: FingerprintKind
+    method: str | None = None  # uv-vis, photoluminescence, esi-ms, maldi-ms, tem, ...
+    values: list[Num] = Field(min_length=1)
+    charge: int | None = None  # the ion's charge, for m/z
+    ion: str | None = None  # the ion as written, e.g. "[Au25(p-MBA)18]5-"
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_kind(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "method" in data:
+            return data
+        kind = data.get("kind")
+        if kind in _OLD_KINDS:
+            new, method = _OLD_KINDS[kind]
+            return {**data, "kind": new, **({"method": method} if method else {})}
+        if kind in ("emission", "excitation"):
+            return {**data, "method": "photoluminescence"}
+        if kind in ("esi-ms", "maldi-ms"):
+            units = {str(v).split()[-1] if isinstance(v, str) else "" for v in data["values"]}
+            is_mass = bool(units) and units <= set(_DALTON_UNITS)
+            return {**data, "kind": "molecular_mass" if is_mass else "mz", "method": kind}
+        return data
+
+    @model_validator(mode="after")
+    def _units_fit_kind(self) -> Fingerprint:
+        from nclplan.units import Q, U
+
+        want = FINGERPRINT_UNITS[self.kind]
+        for n in self.values:
+            if self.kind == "molecular_mass":
+                ok = n.unit in _DALTON_UNITS
+            elif self.kind == "mz":
+                ok = n.unit == ""
+            else:
+                ok = Q(1, n.unit or "").check(U(want).dimensionality)
+            if not ok:
+                raise ValueError(
+                    f"a fingerprint of kind {self.kind} is in {want or 'plain numbers (m/z)'}"
+                    f"{' or kDa' if want == 'Da' else ''}, not {n.unit or 'a plain number'!r}"
+                )
+            if n.value <= 0:
+                raise ValueError(f"a fingerprint of kind {self.kind} must be positive")
+        if self.charge is not None and self.kind != "mz":
+            raise ValueError("only an m/z fingerprint has an ion charge")
+        if self.charge == 0:
+            raise ValueError("an ion's charge is not 0")
+        return self
 
 
 class Yield(Provenance):

@@ -9,6 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 
+from nclplan import chemistry
 from nclplan.bench import practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, UsageError
@@ -38,6 +39,10 @@ class Plan:
     estimated: int  # numbers of the route marked as estimates
     purification: str | None  # the route's words plus the purification blocks it refers to
     stages: tuple[Plan, ...] = ()  # precursor plans, in the order they are made (deepest first)
+    # A precursor stage makes this much more than the next stage consumes (losses, the purity
+    # check the next stage asks for); None for the plan the user asked for.
+    surplus: float | None = None
+    consumed_by: str | None = None  # route id of the stage that uses this stage's product
 
     @property
     def route(self) -> Route:
@@ -62,6 +67,7 @@ def plan_id(
     scale: str,
     yield_text: str | None,
     settings: tuple[tuple[str, str], ...] = (),
+    chain: dict[str, object] | None = None,
 ) -> str:
     """Same route content, reagent data and scale inputs -> same id (16 hex digits)."""
     used = sorted({line.reagent for line in route.reagents})
@@ -72,6 +78,7 @@ def plan_id(
             "scale": scale.strip(),
             "yield": None if yield_text is None else yield_text.strip(),
             **({"settings": [list(x) for x in settings]} if settings else {}),
+            **({"chain": chain} if chain else {}),
         },
         sort_keys=True,
         ensure_ascii=False,
@@ -90,6 +97,10 @@ def count_provenance(route: Route) -> tuple[int, int]:
     return reported, estimated
 
 
+DEFAULT_SURPLUS = 0.15  # a precursor stage makes 15 % more than the next stage consumes
+MAX_STAGES = 8  # deeper chains are not a plan but a catalog error (cycles are refused at load)
+
+
 def make_plan(
     cat: Catalog,
     target: str,
@@ -98,9 +109,12 @@ def make_plan(
     scale: str = "1x",
     yield_text: str | None = None,
     settings: list[str] | None = None,
+    surplus: str | float = DEFAULT_SURPLUS,
+    chain: bool = True,
     depth: int = 0,
 ) -> Plan:
     """Resolve ``target``, scale its route and build steps. Raises NclplanError on bad input."""
+    surplus_value = parse_surplus(surplus)
     request = parse_scale(scale)
     yield_override = parse_yield(yield_text) if yield_text is not None else None
     route, alternatives = resolve(cat, target, route_id)
@@ -125,9 +139,18 @@ def make_plan(
     for block_id in route.workup:
         b = cat.blocks[block_id]
         parts.append(f"{b.title}: {b.how} Removes {', '.join(b.removes)}. Check: {b.check}")
-    stages = _precursor_stages(cat, scaled, depth)
+    stages = _precursor_stages(cat, scaled, depth, surplus_value) if chain else ()
+    if depth == 0 and stages:
+        _refuse_circular_chain([*stages], scaled)
     return Plan(
-        plan_id=plan_id(cat, published_route, scale, yield_text, applied.settings),
+        plan_id=plan_id(
+            cat,
+            published_route,
+            scale,
+            yield_text,
+            applied.settings,
+            _chain_key(stages, chain, surplus_value),
+        ),
         scaled=scaled,
         steps=steps,
         alternatives=alternatives,
@@ -139,11 +162,81 @@ def make_plan(
     )
 
 
-MAX_STAGES = 8  # deeper chains are not a plan but a catalog error (cycles are refused at load)
+def _chain_key(stages: tuple[Plan, ...], chain: bool, surplus: float) -> dict[str, object]:
+    """What of the chain options changes this plan, for its id (nothing for a one-stage plan)."""
+    key: dict[str, object] = {}
+    if not chain:
+        key["stages"] = False
+    if stages and surplus != DEFAULT_SURPLUS:
+        key["surplus"] = surplus
+    return key
 
 
-def _precursor_stages(cat: Catalog, scaled: ScaledRoute, depth: int) -> tuple[Plan, ...]:
-    """Plan each precursor made by another route at the mass this stage needs of it."""
+def parse_surplus(value: str | float) -> float:
+    """``15%``, ``0.15`` or ``0`` -> a fraction in [0, 2]: how much more a precursor stage makes."""
+    if isinstance(value, float | int):
+        frac = float(value)
+    else:
+        text = value.strip()
+        try:
+            frac = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            raise UsageError(f"--surplus {value!r}: give a percentage such as 15%") from None
+    if not 0 <= frac <= 2:  # NaN fails too
+        raise UsageError(f"--surplus {value!r}: give a percentage from 0% to 200%")
+    return frac
+
+
+def _identities(formula: str | None, counterion: str | None = None, n: int = 0) -> set[str]:
+    """Hill formulas a substance is known by: the cluster alone and, where given, its salt."""
+    if not formula:
+        return set()
+    try:
+        out = {chemistry.hill(formula)}
+        if counterion and n:
+            out.add(chemistry.hill(f"{formula}({chemistry.expand(counterion)}){n}"))
+    except Exception:  # a formula molmass cannot read identifies nothing
+        return set()
+    return out
+
+
+def _product_identities(plan: Plan) -> set[str]:
+    t = plan.route.target
+    n = abs(t.charge // t.counterion_charge) if t.counterion and t.counterion_charge else 0
+    return _identities(t.formula, t.counterion, n)
+
+
+def _refuse_circular_chain(stages: list[Plan], final: ScaledRoute) -> None:
+    """A chain must not consume what it is asked to make (Ag44 -> Ag25 -> Ag44).
+
+    Products are compared by what they are (Hill formula of cluster or salt), not by route id:
+    a stage that starts from the target would send the chemist to buy the product.
+    """
+    target = final.route.target
+    n = abs(target.charge // target.counterion_charge) if target.counterion_charge else 0
+    wanted = _identities(target.formula, target.counterion, n)
+    for stage in stages:
+        for s in stage.scaled.reagents:
+            if s.line.as_needed or s.line.made_by:
+                continue
+            if _identities(s.reagent.formula) & wanted:
+                raise UsageError(
+                    f"{final.route.id}: its precursor stage {stage.route.id} starts from "
+                    f"{s.reagent.label}, which is the product {target.name} this plan is asked to "
+                    "make; the chain would consume its own product. Plan this route alone from a "
+                    f"{s.reagent.label} you already have (--no-stages), or make the "
+                    "starting cluster by a direct synthesis."
+                )
+
+
+def _precursor_stages(
+    cat: Catalog, scaled: ScaledRoute, depth: int, surplus: float
+) -> tuple[Plan, ...]:
+    """Plan each precursor made by another route at the mass this stage needs of it.
+
+    Each precursor stage makes ``surplus`` more than is consumed: a transfer loses some, and the
+    purity check the next stage asks for (UV-vis, ESI-MS) uses some.
+    """
     if depth >= MAX_STAGES:
         raise UsageError(f"{scaled.route.id}: precursor chain deeper than {MAX_STAGES} stages")
     stages: list[Plan] = []
@@ -156,14 +249,15 @@ def _precursor_stages(cat: Catalog, scaled: ScaledRoute, depth: int) -> tuple[Pl
                 f"{scaled.route.id}: the mass of {s.line.id} is unknown, so its "
                 f"precursor route {made_by} cannot be scaled"
             )
-        need = f"{float(s.mass.to('mg').magnitude):.4g}mg"
+        need = f"{float(s.mass.to('mg').magnitude) * (1 + surplus):.4g}mg"
         try:
-            stage = make_plan(cat, made_by, scale=need, depth=depth + 1)
+            stage = make_plan(cat, made_by, scale=need, surplus=surplus, depth=depth + 1)
         except NclplanError as exc:
             chained = NclplanError(
                 f"precursor stage {made_by} (for {s.line.id} of {scaled.route.id}): {exc}"
             )
             chained.exit_code = exc.exit_code
             raise chained from exc
-        stages += [*stage.stages, replace(stage, stages=())]
+        own = replace(stage, stages=(), surplus=surplus, consumed_by=scaled.route.id)
+        stages += [*stage.stages, own]
     return tuple(stages)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from nclplan import chemistry
+from nclplan import chemistry, fingerprint
 from nclplan.catalog import target_metal_atoms
 from nclplan.models import FAMILY_TITLES, Num, Route
 from nclplan.steps import step_conditions
@@ -157,8 +157,8 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
     ]
     fingerprints = [
         {
-            "kind": f.kind,
-            "peaks": ", ".join(_num(v) for v in f.values),
+            "kind": fingerprint.label(f),
+            "peaks": fingerprint.values_text(f),
             "note": f.note or "",
             "source": _source_label(r, est, f),
         }
@@ -231,12 +231,26 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
                 "label": f"Stage {i}",
                 "title": st.route.title,
                 "id": st.route.id,
-                "scale": st.scaled.request.text,
+                "scale": _stage_scale(st),
+                "surplus": _stage_surplus(st),
             }
             for i, st in enumerate(plan.stages, start=1)
         ],
         "shopping": _shopping(plan) if plan.stages else [],
     }
+
+
+def _stage_scale(stage: Plan) -> str:
+    q = stage.scaled.request.quantity
+    return fmt(q) if q is not None else stage.scaled.request.text
+
+
+def _stage_surplus(stage: Plan) -> str:
+    """``, 15 % more than au36-tbbt-leist uses``: why a stage makes more than is consumed."""
+    if not stage.surplus or stage.consumed_by is None:
+        return ""
+    pct = fmt_number(stage.surplus * 100, 3, trailing=False)
+    return f", {pct} % more than {stage.consumed_by} uses"
 
 
 def _shopping(plan: Plan) -> list[dict[str, str]]:

@@ -1,4 +1,4 @@
-"""The JSON contract (schema_version "2") and golden Markdown/JSON, byte for byte."""
+"""The JSON contract (schema_version "3") and golden Markdown/JSON, byte for byte."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def test_golden_documents(catalog: Catalog, golden, scale: str, name: str) -> No
 def test_contract_keys_and_units(catalog: Catalog) -> None:
     data = plan_to_dict(make_plan(catalog, "Au25", scale="50mg"))
     assert set(data) == TOP_KEYS
-    assert data["schema_version"] == "2"
+    assert data["schema_version"] == "3"
     assert data["generator"]["name"] == "nclplan"
     assert set(data["route"]) >= {"id", "title", "family", "review_section", "references"}
     assert all(set(r) == {"key", "doi", "citation"} for r in data["route"]["references"])
@@ -149,5 +149,5 @@ def test_plan_id_is_stable_and_depends_on_inputs(catalog: Catalog) -> None:
 def test_json_is_plain_sorted_utf8(catalog: Catalog) -> None:
     text = dumps(plan_to_dict(make_plan(catalog, "Au25")))
     assert text.endswith("}\n")
-    assert json.loads(text)["schema_version"] == "2"
+    assert json.loads(text)["schema_version"] == "3"
     assert "HAuCl4·3H2O" not in text or "\\u00b7" not in text
