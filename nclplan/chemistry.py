@@ -288,6 +288,18 @@ def _ion(expanded: str, charge: int, label: str, adducts: int = 0, protons: int 
 
 
 @lru_cache(maxsize=4096)
+def isotope_pattern(formula: str) -> tuple[tuple[float, float], ...]:
+    """(m/z, intensity in % of the top) of each nominal-mass isotopologue group of an ion
+    formula (``[C144H162Au25S18]-``), as molmass computes it. Groups below 1e-9 of the total are
+    left out: they change nothing a mass spectrometer sees and halve the time of large clusters.
+    """
+    from molmass import Formula
+
+    spectrum = Formula(formula).spectrum(min_fraction=1e-9, min_intensity=0.01)
+    return tuple((float(e.mz), float(e.intensity)) for e in spectrum.values())
+
+
+@lru_cache(maxsize=4096)
 def _ion_cached(expanded: str, charge: int, label: str, adducts: int, protons: int) -> Ion:
     from molmass import Formula
 
@@ -296,13 +308,13 @@ def _ion_cached(expanded: str, charge: int, label: str, adducts: int, protons: i
     if protons:
         body = body - Formula(f"H{protons}")
     f = Formula(f"[{body.formula}]{abs(charge) if abs(charge) > 1 else ''}{sign}")
-    spectrum = f.spectrum(min_intensity=0.01)
+    pattern = isotope_pattern(f.formula)
     z = abs(charge)
     return Ion(
         charge,
         label,
         f.formula,
-        float(spectrum.peak.mz),
+        max(pattern, key=lambda p: p[1])[0],
         float(f.monoisotopic_mass) / z,
         float(f.mass) / z,
         adducts,

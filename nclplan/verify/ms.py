@@ -96,41 +96,93 @@ class Candidate:
 
 @lru_cache(maxsize=2048)
 def envelope(formula: str) -> tuple[tuple[float, float], ...]:
-    """Isotope envelope of an ion formula as molmass computes it (nominal-mass groups)."""
-    from molmass import Formula
+    """Isotope envelope of an ion formula (molmass, nominal-mass groups), top scaled to 1."""
+    from nclplan.chemistry import isotope_pattern
 
-    spectrum = Formula(formula).spectrum(min_intensity=0.1)
-    peaks = [(float(e.mz), float(e.intensity)) for e in spectrum.values()]
+    peaks = [(mz, i) for mz, i in isotope_pattern(formula) if i >= 0.1]
     top = max(i for _, i in peaks)
     return tuple((mz, i / top) for mz, i in peaks)
 
 
+ELECTRON = 0.000548579909  # Da (CODATA 2018)
+
+
+@lru_cache(maxsize=512)
+def _neutral(expanded: str) -> tuple[tuple[tuple[float, float], ...], float, float]:
+    """Isotope pattern (mass, % of top), monoisotopic and average mass of a neutral formula."""
+    from molmass import Formula
+
+    from nclplan.chemistry import isotope_pattern
+
+    f = Formula(expanded)
+    return isotope_pattern(str(f.formula)), float(f.monoisotopic_mass), float(f.mass)
+
+
+@lru_cache(maxsize=8)
+def _atom(symbol: str) -> tuple[float, float]:
+    from molmass import Formula
+
+    f = Formula(symbol)
+    return float(f.monoisotopic_mass), float(f.mass)
+
+
+Envelope = tuple[tuple[float, float], ...]
+
+
+def shifted_ion(
+    cluster: Cluster, charge: int, protons: int = 0, sodium: int = 0
+) -> tuple[Ion, Envelope]:
+    """[M]z, [M-nH]z- or [M-(n+m)H+mNa]z- and its envelope from one molmass pattern of M.
+
+    Removing hydrogen atoms or swapping them for (monoisotopic) sodium moves every isotopologue
+    by the same mass; it changes the relative intensities by under 0.1 % (the 2H share of the few
+    hydrogens removed), far below what a mass spectrum resolves, and it lets one isotope
+    calculation per composition serve every charge state.
+    """
+    from nclplan.chemistry import _charge_text, expand
+
+    pattern, mono, avg = _neutral(expand(cluster.text))
+    h_mono, h_avg = _atom("H")
+    na_mono, na_avg = _atom("Na")
+    lost = protons + sodium
+    delta = -lost * h_mono + sodium * na_mono - charge * ELECTRON
+    delta_avg = -lost * h_avg + sodium * na_avg - charge * ELECTRON
+    z = abs(charge)
+    top = max(i for _, i in pattern)
+    env = tuple(((m + delta) / z, i / top) for m, i in pattern if i >= 0.1)
+    if lost:
+        na = "" if not sodium else f"+{'' if sodium == 1 else sodium}Na"
+        label = f"[M-{'' if lost == 1 else lost}H{na}]{_charge_text(charge)}"
+    else:
+        label = f"[M]{_charge_text(charge)}"
+    peak = max(env, key=lambda e: e[1])[0]
+    ion = Ion(charge, label, "", peak, (mono + delta) / z, (avg + delta_avg) / z, 0, lost)
+    return ion, env
+
+
 def ions_for(
-    cluster: Cluster, counterion: str | None, charges: tuple[int, ...]
-) -> tuple[Ion, ...]:
-    """The ions of ``cluster`` at the given charges: [M]z (the cluster's own charge or, for a
-    neutral cluster, after redox in the source), counterion adducts, [M-nH] of acidic ligands."""
-    out: list[Ion] = []
-    for z in charges:
-        try:
-            out += cluster_ions(cluster, counterion, (z,))
-        except UsageError:
-            if z != cluster.charge and abs(z) <= 2 and not _acidic(cluster):
-                redox = Cluster(cluster.text, z, cluster.metal, cluster.metal_atoms, cluster.ligands)
-                out += [i for i in cluster_ions(redox, None, None) if i.charge == z]
-    seen: set[str] = set()
-    unique = []
-    for ion in out:
-        if ion.label not in seen:
-            seen.add(ion.label)
-            unique.append(ion)
-    return tuple(unique)
-
-
-def _acidic(cluster: Cluster) -> bool:
+    cluster: Cluster, counterion: str | None, charges: tuple[int, ...], sodium: int = 0
+) -> list[tuple[Ion, Envelope]]:
+    """The ions of ``cluster`` at the given charges, with envelopes: [M]z (its own charge or, for
+    a neutral cluster, after redox in the source), counterion adducts, and [M-nH]z- (with up to
+    ``sodium`` Na+ for H+) for acidic ligands."""
     from nclplan.chemistry import acidic_protons
 
-    return acidic_protons(cluster) > 0
+    protons = acidic_protons(cluster)
+    out: list[tuple[Ion, Envelope]] = []
+    for z in charges:
+        n = cluster.charge - z
+        if n == 0 or (protons == 0 and abs(z) <= 2):
+            out.append(shifted_ion(cluster, z))
+        elif protons and n >= 1 and z < 0:
+            for na in range(0, sodium + 1):
+                if n + na <= protons:
+                    out.append(shifted_ion(cluster, z, n, na))
+    if counterion is not None and cluster.charge:
+        for ion in cluster_ions(cluster, counterion, None):
+            if ion.adducts and ion.charge in charges:
+                out.append((ion, envelope(ion.formula)))
+    return out
 
 
 @dataclass(frozen=True)

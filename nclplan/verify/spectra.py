@@ -137,6 +137,9 @@ def read_columns(path: Path) -> tuple[Array, Array, list[str]]:
         raise SpectrumError(f"{path}: no data lines (expected two numbers per line: x, y)")
     header = [ln for ln in lines[:start] if ln.strip()]
     delimiter, comma = _dialect(lines[start])
+    fast = _fast_block(lines, start, delimiter, comma)
+    if fast is not None:
+        return fast[0], fast[1], header
     end = len(lines)
     for i in range(start, len(lines)):
         line = lines[i]
@@ -165,6 +168,30 @@ def read_columns(path: Path) -> tuple[Array, Array, list[str]]:
                 "give one spectrum per file"
             )
     return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), header
+
+
+def _fast_block(
+    lines: list[str], start: int, delimiter: str | None, comma: bool
+) -> tuple[Array, Array] | None:
+    """The data block converted in one go (C speed for 50,000 lines); None if anything is
+    irregular, and the line-by-line reader then says where."""
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    if any(ln.strip() for ln in lines[end:]):
+        return None
+    block = "\n".join(lines[start:end])
+    if delimiter is not None:
+        block = block.replace(delimiter, " ")
+    if comma:
+        block = block.replace(",", ".")
+    try:
+        values = np.array(block.split(), dtype=float)
+    except ValueError:
+        return None
+    rows = end - start
+    if values.size != 2 * rows or rows > MAX_POINTS:
+        return None
+    pairs = values.reshape(rows, 2)
+    return pairs[:, 0].copy(), pairs[:, 1].copy()
 
 
 def _is_cary(lines: list[str]) -> bool:
@@ -306,18 +333,24 @@ def read_ms(path: Path) -> Spectrum:
         return _read_mzml(path)
     x, y, _ = read_columns(path)
     spec = _finish(x, y, path, "ms")
-    centroided = not looks_like_profile(spec.x)
+    centroided = not looks_like_profile(spec.x, spec.y)
     return Spectrum(
         spec.x, spec.y, spec.name, spec.sha256, "ms", spec.notes, None, centroided
     )
 
 
-def looks_like_profile(mz: Array) -> bool:
-    """A profile spectrum samples each peak many times: dense, nearly even m/z steps."""
+def looks_like_profile(mz: Array, intensity: Array | None = None) -> bool:
+    """A profile samples each peak several times, so few of its strong points are local maxima;
+    in a peak list, neighbouring entries are unrelated peaks and about a third are maxima."""
     if mz.size < 200:
         return False
-    steps = np.diff(mz)
-    return bool(np.median(steps) < 0.05)
+    if intensity is None:
+        return bool(np.median(np.diff(mz)) < 0.05)
+    strong = intensity >= 0.05 * float(intensity.max())
+    inner = np.zeros(intensity.size, dtype=bool)
+    inner[1:-1] = (intensity[1:-1] > intensity[:-2]) & (intensity[1:-1] >= intensity[2:])
+    n = int(strong.sum())
+    return n > 0 and float((inner & strong).sum()) / n < 0.25
 
 
 def _read_mzml(path: Path) -> Spectrum:
@@ -357,7 +390,7 @@ def _read_mzml(path: Path) -> Spectrum:
         x = grid
         notes.append("scans summed")
     spec = _finish(x, y, path, "ms", notes=tuple(notes), polarity=polarity)
-    is_centroid = bool(centroid and not profile) or (not profile and not looks_like_profile(spec.x))
+    is_centroid = bool(centroid and not profile) or (not profile and not looks_like_profile(spec.x, spec.y))
     return Spectrum(
         spec.x, spec.y, spec.name, spec.sha256, "ms", spec.notes, None, is_centroid, polarity
     )
