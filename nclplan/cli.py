@@ -20,6 +20,7 @@ from nclplan.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     NclplanError,
+    OutputError,
     UsageError,
 )
 
@@ -385,6 +386,175 @@ def cluster(
         from nclplan.terminal import print_cluster
 
         print_cluster(report)
+
+
+class VerifyFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+    html = "html"
+    pdf = "pdf"
+
+
+class XUnitChoice(StrEnum):
+    nm = "nm"
+    cm1 = "cm-1"
+    ev = "eV"
+
+
+_VERIFY_EXTENSIONS = {
+    ".md": VerifyFormat.md,
+    ".markdown": VerifyFormat.md,
+    ".json": VerifyFormat.json,
+    ".html": VerifyFormat.html,
+    ".htm": VerifyFormat.html,
+    ".pdf": VerifyFormat.pdf,
+}
+
+
+@app.command()
+def verify(
+    target: Annotated[str, typer.Argument(help="Route id or target, as for 'route'.")],
+    uvvis: Annotated[
+        Path | None,
+        typer.Option(
+            "--uvvis",
+            help="UV-vis spectrum: two-column text (CSV/TSV/whitespace, decimal comma "
+            "allowed), Agilent Cary CSV or JCAMP-DX (.jdx/.dx).",
+        ),
+    ] = None,
+    emission: Annotated[
+        Path | None, typer.Option("--emission", help="Emission spectrum (same formats).")
+    ] = None,
+    ms: Annotated[
+        Path | None,
+        typer.Option("--ms", help="ESI mass spectrum: peak list or profile as text, or mzML."),
+    ] = None,
+    sample: Annotated[
+        str | None, typer.Option("--sample", help="Sample name in a Cary multi-sample CSV.")
+    ] = None,
+    x_unit: Annotated[
+        XUnitChoice | None,
+        typer.Option("--x-unit", help="x unit of the optical files if no header names it."),
+    ] = None,
+    tolerance: Annotated[
+        float,
+        typer.Option("--tolerance", help="Band and emission-maximum tolerance in nm.", min=0.1),
+    ] = 10.0,
+    ms_tolerance: Annotated[
+        str, typer.Option("--ms-tolerance", help="m/z tolerance: 20ppm or 0.05Da.")
+    ] = "20ppm",
+    route_id: Annotated[str | None, typer.Option("--route", help="Pick a route by id.")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Route parameters the sample was made with (selects the "
+            "product where a parameter does, e.g. pH).",
+        ),
+    ] = None,
+    scale: Annotated[
+        str, typer.Option("--scale", help="Scale the plan was made at (for its plan id).")
+    ] = "1x",
+    yield_: Annotated[str | None, typer.Option("--yield", help="As for 'route'.")] = None,
+    fmt: Annotated[
+        VerifyFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output [default: table, or from -o's extension].",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to FILE; Markdown puts its figures beside it."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size for html and pdf.")] = (
+        Paper.a4
+    ),
+    catalog: CatalogOpt = None,
+) -> None:
+    """Check measured spectra against what the plan's product should show.
+
+    Reads UV-vis, emission and ESI-MS data, finds bands, the emission maximum and ions, and
+    says whether they are consistent with the route's product. Exit 0 whenever the data could
+    be judged (the verdict is in the output), 1 for an unreadable file, 2 for bad usage.
+    """
+    if fmt is None:
+        if output is not None and str(output) != "-":
+            fmt = _VERIFY_EXTENSIONS.get(output.suffix.lower())
+            if fmt is None:
+                raise UsageError(
+                    f"cannot tell the format from {output.name!r}; give --format (md, json, "
+                    "html or pdf)"
+                )
+        else:
+            fmt = VerifyFormat.table
+    if fmt is VerifyFormat.table and output is not None and str(output) != "-":
+        raise UsageError("the table format is for the terminal; write md, json, html or pdf")
+    if fmt is VerifyFormat.pdf and output is None:
+        raise UsageError("pdf is a binary format; give -o FILE (or -o - to pipe it)")
+
+    from nclplan.catalog import load_catalog
+    from nclplan.verify.judge import Settings
+    from nclplan.verify.ms import parse_tolerance
+    from nclplan.verify.run import verify as run_verify
+
+    result = run_verify(
+        load_catalog(catalog or ()),
+        target,
+        route_id=route_id,
+        settings=set_,
+        scale=scale,
+        yield_text=yield_,
+        uvvis=uvvis,
+        emission=emission,
+        ms=ms,
+        sample=sample,
+        x_unit=None if x_unit is None else x_unit.value,
+        config=Settings(tolerance, parse_tolerance(ms_tolerance)),
+    )
+    _emit_verification(result, fmt, output, force, paper.value)
+
+
+def _emit_verification(
+    result: object, fmt: VerifyFormat, output: Path | None, force: bool, paper: str
+) -> None:
+    """Render fully, then write: the document, and for Markdown its figures beside it."""
+    from nclplan.verify import report
+    from nclplan.verify.run import Verification
+
+    assert isinstance(result, Verification)
+    if fmt is VerifyFormat.table:
+        report.print_table(result)
+        return
+    if fmt is VerifyFormat.json:
+        from nclplan.export import dumps
+
+        _emit(dumps(report.to_dict(result)), output, force)
+        return
+    from nclplan.verify.plot import figures
+
+    svgs = figures(result, "svg")
+    if fmt is VerifyFormat.html:
+        _emit(report.html(result, svgs, paper), output, force)
+    elif fmt is VerifyFormat.pdf:
+        _emit(report.pdf(result, svgs, paper), output, force)
+    elif output is None or str(output) == "-":
+        _emit(report.markdown(result, {}), output, force)
+    else:
+        from nclplan.fileio import write_atomic
+
+        names = {k: f"{output.stem}-{k}.svg" for k in svgs}
+        text = report.markdown(result, names)
+        for path in [output, *(output.with_name(n) for n in names.values())]:
+            if path.exists() and not force:
+                raise OutputError(f"{path}: already exists; use --force to replace it")
+        for k, name in names.items():
+            write_atomic(output.with_name(name), svgs[k], force=force)
+        _emit(text, output, force)
 
 
 @app.command()

@@ -117,9 +117,7 @@ def judge_uvvis(spec: Spectrum, exp: Expectation, s: Settings) -> OpticalResult:
     others = []
     for ob in exp.other_bands:
         hits = [
-            b
-            for b in ob.bands
-            if any(abs(f.position - b) <= s.band_tolerance for f in features)
+            b for b in ob.bands if any(abs(f.position - b) <= s.band_tolerance for f in features)
         ]
         covered_bands = [b for b in ob.bands if covered[0] <= b <= covered[1]]
         unexplained = [
@@ -217,7 +215,7 @@ def judge_ms(spec: Spectrum, exp: Expectation, s: Settings) -> MSResult:
     )
 
 
-def _mask(peaks: msmod.Centroids, m: msmod.IonMatch) -> np.ndarray:  # type: ignore[type-arg]
+def _mask(peaks: msmod.Centroids, m: msmod.IonMatch) -> np.ndarray:
     mask = np.zeros(peaks.mz.size, dtype=bool)
     for _, mz, _ in m.observed:
         mask |= peaks.mz == mz
@@ -234,7 +232,7 @@ def _reported_peak(r: Reported, peaks: msmod.Centroids, s: Settings) -> float | 
     return float(peaks.mz[a + int(np.argmax(peaks.intensity[a:b]))])
 
 
-def _unassigned(peaks: msmod.Centroids, used: np.ndarray, base: float) -> list[Species]:  # type: ignore[type-arg]
+def _unassigned(peaks: msmod.Centroids, used: np.ndarray, base: float) -> list[Species]:
     if base <= 0:
         return []
     mz, inten = peaks.mz[~used], peaks.intensity[~used]
@@ -260,43 +258,68 @@ def _uv_findings(r: OpticalResult, exp: Expectation, s: Settings) -> list[Findin
     lo, hi = r.covered
     if not exp.absorption:
         out.append(
-            Finding("uv-vis", "note", "no absorption bands are recorded for this route; the "
-                    "spectrum was checked for a plasmon band only")
+            Finding(
+                "uv-vis",
+                "note",
+                "no absorption bands are recorded for this route; the "
+                "spectrum was checked for a plasmon band only",
+            )
         )
     for m in r.matches:
         if m.status == "found" and m.feature is not None:
             f = m.feature
             out.append(
-                Finding("uv-vis", "found", f"band at {_nm(m.expected)}: {f.kind} at "
-                        f"{f.position:.0f} nm ({round(f.position - m.expected):+d} nm)")
+                Finding(
+                    "uv-vis",
+                    "found",
+                    f"band at {_nm(m.expected)}: {f.kind} at "
+                    f"{f.position:.0f} nm ({round(f.position - m.expected):+d} nm)",
+                )
             )
         elif m.status == "missing":
             out.append(
-                Finding("uv-vis", "missing", f"no band within ±{s.band_tolerance:g} nm of "
-                        f"{_nm(m.expected)}")
+                Finding(
+                    "uv-vis",
+                    "missing",
+                    f"no band within ±{s.band_tolerance:g} nm of {_nm(m.expected)}",
+                )
             )
         else:
             out.append(
-                Finding("uv-vis", "not-covered", f"band at {_nm(m.expected)} lies outside the "
-                        f"measured range ({lo:.0f}–{hi:.0f} nm): not judged")
+                Finding(
+                    "uv-vis",
+                    "not-covered",
+                    f"band at {_nm(m.expected)} lies outside the "
+                    f"measured range ({lo:.0f}–{hi:.0f} nm): not judged",
+                )
             )
     if r.plasmon is not None:
         out.append(
-            Finding("uv-vis", "unexpected", f"plasmon band at {r.plasmon.position:.0f} nm: larger "
-                    "particles (above ~2 nm) present")
+            Finding(
+                "uv-vis",
+                "unexpected",
+                f"plasmon band at {r.plasmon.position:.0f} nm: larger "
+                "particles (above ~2 nm) present",
+            )
         )
     for f in r.unexpected:
         if f is r.plasmon:
             continue
         out.append(
-            Finding("uv-vis", "unexpected", f"{f.kind} at {f.position:.0f} nm that "
-                    f"{product_label(exp)} does not show")
+            Finding(
+                "uv-vis",
+                "unexpected",
+                f"{f.kind} at {f.position:.0f} nm that {product_label(exp)} does not show",
+            )
         )
     for ob, hits in r.others:
         bands = ", ".join(f"{b:.0f}" for b in hits)
         out.append(
-            Finding("uv-vis", "note", f"the features match the bands of {ob.target} at {bands} nm "
-                    f"(route {ob.route_id})")
+            Finding(
+                "uv-vis",
+                "note",
+                f"the features match the bands of {ob.target} at {bands} nm (route {ob.route_id})",
+            )
         )
     return out
 
@@ -307,10 +330,17 @@ def _emission_findings(r: EmissionResult, s: Settings) -> list[Finding]:
     if r.status == "found":
         return [Finding("emission", "found", f"{at} (expected {want})")]
     if r.status == "missing":
-        return [Finding("emission", "missing", f"{at}, not within ±{s.band_tolerance:g} nm of {want}")]
+        return [
+            Finding("emission", "missing", f"{at}, not within ±{s.band_tolerance:g} nm of {want}")
+        ]
     if r.status == "not-covered":
-        return [Finding("emission", "not-covered", f"expected maximum {want} lies outside the "
-                        "measured range: not judged")]
+        return [
+            Finding(
+                "emission",
+                "not-covered",
+                f"expected maximum {want} lies outside the measured range: not judged",
+            )
+        ]
     return [Finding("emission", "note", f"{at}; no emission is recorded for this route")]
 
 
@@ -323,48 +353,79 @@ def _ion_text(m: msmod.IonMatch) -> str:
 def _ms_findings(r: MSResult, exp: Expectation, s: Settings) -> list[Finding]:
     out: list[Finding] = []
     if exp.product is None:
-        out.append(Finding("ms", "note", "this product has no single formula: its ions cannot be "
-                           "computed"))
+        out.append(
+            Finding("ms", "note", "this product has no single formula: its ions cannot be computed")
+        )
     found = [m for m in r.product if m.found]
     main = max(found, key=lambda m: m.intensity, default=None)
     if exp.product is not None and not r.product:
         lo, hi = float(r.spectrum.x[0]), float(r.spectrum.x[-1])
-        out.append(Finding("ms", "not-covered", f"no ion of {product_label(exp)} falls in the "
-                           f"measured range (m/z {lo:.0f}–{hi:.0f}): not judged"))
+        out.append(
+            Finding(
+                "ms",
+                "not-covered",
+                f"no ion of {product_label(exp)} falls in the "
+                f"measured range (m/z {lo:.0f}–{hi:.0f}): not judged",
+            )
+        )
     elif exp.product is not None and main is None:
-        best = ", ".join(f"{m.candidate.ion.label} ({m.candidate.ion.mz_peak:.2f})"
-                         for m in r.product[:3])
-        out.append(Finding("ms", "missing", f"no ion of {product_label(exp)} within "
-                           f"{s.ms_tolerance} (looked for {best}{', ...' if len(r.product) > 3 else ''})"))
+        best = ", ".join(
+            f"{m.candidate.ion.label} ({m.candidate.ion.mz_peak:.2f})" for m in r.product[:3]
+        )
+        out.append(
+            Finding(
+                "ms",
+                "missing",
+                f"no ion of {product_label(exp)} within "
+                f"{s.ms_tolerance} (looked for {best}{', ...' if len(r.product) > 3 else ''})",
+            )
+        )
     for m in sorted(found, key=lambda m: -m.intensity):
         rel = m.intensity / main.intensity if main else 0.0
         sim = m.similarity or 0.0
         err = f", {m.error_ppm:+.1f} ppm" if m.error_ppm is not None else ""
         if sim >= msmod.ENVELOPE_OK:
-            out.append(Finding("ms", "found", f"{_ion_text(m)} ({rel:.0%} of the main ion{err}); "
-                               f"isotope pattern matches the computed one ({sim:.2f})"))
+            out.append(
+                Finding(
+                    "ms",
+                    "found",
+                    f"{_ion_text(m)} ({rel:.0%} of the main ion{err}); "
+                    f"isotope pattern matches the computed one ({sim:.2f})",
+                )
+            )
         else:
-            out.append(Finding("ms", "unexpected", f"{_ion_text(m)}: peaks at the right m/z, but "
-                               f"the isotope pattern differs from the computed one ({sim:.2f}): "
-                               "another species overlaps, or the composition is different"))
+            out.append(
+                Finding(
+                    "ms",
+                    "unexpected",
+                    f"{_ion_text(m)}: peaks at the right m/z, but "
+                    f"the isotope pattern differs from the computed one ({sim:.2f}): "
+                    "another species overlaps, or the composition is different",
+                )
+            )
     for m in r.neighbours:
         rel = m.intensity / main.intensity if main else 1.0
         level: Level = "unexpected" if main is None or rel >= NEIGHBOUR_LIMIT else "note"
         share = f"{rel:.0%} of the main ion" if main else "no product ion beside it"
-        out.append(Finding("ms", level, f"{_ion_text(m)} ({share}; "
-                           f"{m.candidate.source})"))
+        out.append(Finding("ms", level, f"{_ion_text(m)} ({share}; {m.candidate.source})"))
     for sp in r.unassigned:
         level = "unexpected" if sp.relative >= UNASSIGNED_LIMIT else "note"
-        out.append(Finding("ms", level, f"unassigned peak at m/z {sp.mz:.2f} "
-                           f"({sp.relative:.0%} of the base peak)"))
+        out.append(
+            Finding(
+                "ms",
+                level,
+                f"unassigned peak at m/z {sp.mz:.2f} ({sp.relative:.0%} of the base peak)",
+            )
+        )
     for rep, mz in r.reported:
         vals = "–".join(f"{v:g}" for v in rep.values)
         who = rep.ion or "an ion of the product"
         if mz is None:
             out.append(Finding("ms", "note", f"no peak at the reported m/z {vals} ({who})"))
         else:
-            out.append(Finding("ms", "note", f"peak at m/z {mz:.2f} within the reported {vals} "
-                               f"({who})"))
+            out.append(
+                Finding("ms", "note", f"peak at m/z {mz:.2f} within the reported {vals} ({who})")
+            )
     return out
 
 
@@ -402,19 +463,26 @@ def _summary(
     words: list[str] = []
     ms_found = any(f.evidence == "ms" and f.level == "found" for f in findings)
     if status == "consistent":
-        judged = sorted({f.evidence for f in findings if f.level == "found"},
-                        key=["uv-vis", "emission", "ms"].index)
-        by = " and ".join({"uv-vis": "UV-vis", "emission": "emission", "ms": "ESI-MS"}[e]
-                          for e in judged)
+        judged = sorted(
+            {f.evidence for f in findings if f.level == "found"},
+            key=["uv-vis", "emission", "ms"].index,
+        )
+        by = " and ".join(
+            {"uv-vis": "UV-vis", "emission": "emission", "ms": "ESI-MS"}[e] for e in judged
+        )
         words.append(f"Consistent with {name} ({by}).")
         if ms_found:
-            words.append("The mass spectrum shows its ions with the computed isotope pattern and "
-                         f"no neighbouring composition at {NEIGHBOUR_LIMIT:.0%} of the main ion "
-                         "or more.")
+            words.append(
+                "The mass spectrum shows its ions with the computed isotope pattern and "
+                f"no neighbouring composition at {NEIGHBOUR_LIMIT:.0%} of the main ion "
+                "or more."
+            )
         else:
-            words.append("UV-vis alone cannot show atomic precision: the ESI-MS can."
-                         if uv is not None else "Without a mass spectrum, atomic precision is not "
-                         "shown.")
+            words.append(
+                "UV-vis alone cannot show atomic precision: the ESI-MS can."
+                if uv is not None
+                else "Without a mass spectrum, atomic precision is not shown."
+            )
     elif status == "inconsistent":
         words.append(f"Not consistent with {name}.")
         plasmon = next((f for f in findings if f.text.startswith("plasmon band")), None)
@@ -428,8 +496,12 @@ def _summary(
             words.append(f"Unexpected: {'; '.join(f.text for f in unexpected)}.")
         found = [f for f in findings if f.level == "found"]
         if found and (missing or unexpected):
-            words.append("Expected features are present beside others: a mixture, or the product "
-                         "with by-products." if not missing else "")
+            words.append(
+                "Expected features are present beside others: a mixture, or the product "
+                "with by-products."
+                if not missing
+                else ""
+            )
     else:
         words.append(f"Inconclusive for {name}: the data given do not cover what it should show.")
     others = [f for f in findings if f.level == "note" and "match the bands of" in f.text]

@@ -58,13 +58,13 @@ def centroid(spec: Spectrum) -> Centroids:
     if spec.centroided:
         keep = spec.y > 0
         return Centroids(spec.x[keep], spec.y[keep])
-    from scipy.signal import find_peaks
+    from nclplan.verify.signal import find_peaks
 
     y = spec.y
     top = float(y.max()) if y.size else 0.0
     if top <= 0:
         return Centroids(np.zeros(0), np.zeros(0))
-    idx, _ = find_peaks(y, height=MIN_RELATIVE_PEAK * top, prominence=MIN_RELATIVE_PEAK * top)
+    idx = find_peaks(y, height=MIN_RELATIVE_PEAK * top)
     idx = idx[(idx > 0) & (idx < y.size - 1)]
     a, b, c = y[idx - 1], y[idx], y[idx + 1]
     denom = a - 2 * b + c
@@ -196,7 +196,9 @@ class IonMatch:
     observed: tuple[tuple[float, float, float], ...]  # (computed m/z, measured m/z, intensity)
 
 
-def match_ion(cand: Candidate, peaks: Centroids, tol: float | None, tolerance: Tolerance) -> IonMatch:
+def match_ion(
+    cand: Candidate, peaks: Centroids, tol: float | None, tolerance: Tolerance
+) -> IonMatch:
     """Look for every isotopologue of ``cand`` (>= 5 % of its top) among the centroids."""
     rows: list[tuple[float, float, float]] = []
     comp: list[float] = []

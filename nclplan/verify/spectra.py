@@ -258,7 +258,9 @@ def read_jcamp(path: Path) -> tuple[Array, Array, XUnit | None]:
     except FileNotFoundError as exc:
         raise SpectrumError(f"{path}: no such file") from exc
     except Exception as exc:  # the reader raises bare ValueError/IndexError on malformed files
-        raise SpectrumError(f"{path}: not a readable JCAMP-DX file ({exc})".splitlines()[0]) from exc
+        raise SpectrumError(
+            f"{path}: not a readable JCAMP-DX file ({exc})".splitlines()[0]
+        ) from exc
     if "x" not in data or "y" not in data or len(data["x"]) == 0:
         raise SpectrumError(f"{path}: JCAMP-DX file without XYDATA or XYPOINTS")
     units = str(data.get("xunits", "")).strip().upper().replace(" ", "")
@@ -286,7 +288,12 @@ def _finish(
         raise SpectrumError(f"{path}: data contain NaN or infinite values")
     order = np.argsort(x, kind="stable")
     return Spectrum(
-        x=x[order], y=y[order], name=path.name, sha256=_digest(path), kind=kind, **kw  # type: ignore[arg-type]
+        x=x[order],
+        y=y[order],
+        name=path.name,
+        sha256=_digest(path),
+        kind=kind,
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -310,7 +317,7 @@ def read_optical(path: Path, sample: str | None = None, x_unit: XUnit | None = N
     unit = x_unit or unit
     if unit is None:
         lo, hi = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
-        if 150 <= lo and hi <= 3000:
+        if lo >= 150 and hi <= 3000:
             unit = "nm"
         else:
             raise SpectrumError(
@@ -334,9 +341,7 @@ def read_ms(path: Path) -> Spectrum:
     x, y, _ = read_columns(path)
     spec = _finish(x, y, path, "ms")
     centroided = not looks_like_profile(spec.x, spec.y)
-    return Spectrum(
-        spec.x, spec.y, spec.name, spec.sha256, "ms", spec.notes, None, centroided
-    )
+    return Spectrum(spec.x, spec.y, spec.name, spec.sha256, "ms", spec.notes, None, centroided)
 
 
 def looks_like_profile(mz: Array, intensity: Array | None = None) -> bool:
@@ -386,11 +391,16 @@ def _read_mzml(path: Path) -> Spectrum:
         x, y = np.concatenate(xs), np.concatenate(ys)
     else:
         grid = xs[0]
-        y = np.sum([np.interp(grid, a, b, left=0.0, right=0.0) for a, b in zip(xs, ys, strict=True)], axis=0)
+        y = np.sum(
+            [np.interp(grid, a, b, left=0.0, right=0.0) for a, b in zip(xs, ys, strict=True)],
+            axis=0,
+        )
         x = grid
         notes.append("scans summed")
     spec = _finish(x, y, path, "ms", notes=tuple(notes), polarity=polarity)
-    is_centroid = bool(centroid and not profile) or (not profile and not looks_like_profile(spec.x, spec.y))
+    is_centroid = bool(centroid and not profile) or (
+        not profile and not looks_like_profile(spec.x, spec.y)
+    )
     return Spectrum(
         spec.x, spec.y, spec.name, spec.sha256, "ms", spec.notes, None, is_centroid, polarity
     )
