@@ -1,7 +1,7 @@
 """``nclplan verify``: measured spectra against the fingerprints a plan expects.
 
 The package is imported only by the ``verify`` command: it needs numpy, scipy, matplotlib,
-jcamp and pyteomics, none of which ``route`` may pay for at start-up. Modules:
+jcamp and pymzml, none of which ``route`` may pay for at start-up. Modules:
 
 - ``spectra``: reading UV-vis/emission and mass spectra files into arrays;
 - ``optical``: peaks and shoulders of a UV-vis spectrum, emission maxima, band matching;

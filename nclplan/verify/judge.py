@@ -409,7 +409,9 @@ def _ms_findings(r: MSResult, exp: Expectation, s: Settings) -> list[Finding]:
         share = f"{rel:.0%} of the main ion" if main else "no product ion beside it"
         out.append(Finding("ms", level, f"{_ion_text(m)} ({share}; {m.candidate.source})"))
     for sp in r.unassigned:
-        level = "unexpected" if sp.relative >= UNASSIGNED_LIMIT else "note"
+        # unknown peaks speak against the product only where its own ions could have shown
+        strong = sp.relative >= UNASSIGNED_LIMIT and bool(r.product)
+        level = "unexpected" if strong else "note"
         out.append(
             Finding(
                 "ms",

@@ -23,6 +23,9 @@ MIN_RELATIVE_PEAK = 0.002  # centroids below 0.2 % of the base peak are not assi
 ENVELOPE_MIN = 0.05  # isotopologues below 5 % of the envelope's top are not looked for
 FOUND_FRACTION = 0.6  # an ion is found when peaks carry >= 60 % of its computed envelope
 ENVELOPE_OK = 0.9  # cosine similarity of measured vs computed envelope that counts as a match
+ENVELOPE_MIN_SIMILARITY = 0.5  # below this, peaks at the right m/z are a coincidence, not the ion
+MIN_ION_RELATIVE = 0.01  # ions whose top peak is under 1 % of the base peak are not judged
+NOISE_SIGMAS = 5.0  # a profile peak must rise 5 noise standard deviations above the baseline
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,11 @@ def centroid(spec: Spectrum) -> Centroids:
     top = float(y.max()) if y.size else 0.0
     if top <= 0:
         return Centroids(np.zeros(0), np.zeros(0))
-    idx = find_peaks(y, height=MIN_RELATIVE_PEAK * top)
+    # most points of a profile are baseline: their spread is the noise a peak must rise above
+    noise = float(np.median(np.abs(y - np.median(y)))) / 0.6745
+    idx = find_peaks(
+        y, height=max(MIN_RELATIVE_PEAK * top, float(np.median(y)) + NOISE_SIGMAS * noise)
+    )
     idx = idx[(idx > 0) & (idx < y.size - 1)]
     a, b, c = y[idx - 1], y[idx], y[idx + 1]
     denom = a - 2 * b + c
@@ -227,4 +234,7 @@ def match_ion(
     if found:
         a, b = np.asarray(comp), np.asarray(meas)
         sim = float(a @ b / (math.sqrt(float(a @ a)) * math.sqrt(float(b @ b)) or 1.0))
+        base = float(peaks.intensity.max()) if peaks.intensity.size else 0.0
+        found = sim >= ENVELOPE_MIN_SIMILARITY and max(meas) >= MIN_ION_RELATIVE * base
+        sim = sim if found else None
     return IonMatch(cand, found, fraction, sim, float(sum(meas)), err, tuple(rows))

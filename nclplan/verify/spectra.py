@@ -1,6 +1,6 @@
 """Reading measured spectra: two-column text, Agilent Cary CSV, JCAMP-DX, mzML.
 
-Files are read with the field's libraries where one exists (``jcamp`` for JCAMP-DX, ``pyteomics``
+Files are read with the field's libraries where one exists (``jcamp`` for JCAMP-DX, ``pymzml``
 for mzML). Plain text has no library that reports *which line* is wrong, so delimited text is
 read here, line by line, and every complaint names ``file:line`` and what was expected there.
 """
@@ -359,28 +359,33 @@ def looks_like_profile(mz: Array, intensity: Array | None = None) -> bool:
 
 
 def _read_mzml(path: Path) -> Spectrum:
-    from pyteomics import mzml
+    """MS1 scans of an mzML file through pymzml; several scans are summed (infusion ESI)."""
+    import contextlib
+    import io
+
+    import pymzml
 
     xs: list[Array] = []
     ys: list[Array] = []
     profile = centroid = 0
     polarity: Literal["positive", "negative"] | None = None
+    if not path.is_file():
+        raise SpectrumError(f"{path}: no such file")
     try:
-        with mzml.MzML(str(path)) as reader:
-            for spec in reader:
-                if int(spec.get("ms level", 1)) != 1:
+        # pymzml reports a missing index on stderr; that is not the user's concern
+        with contextlib.redirect_stderr(io.StringIO()):
+            for spec in pymzml.run.Reader(str(path)):
+                if spec.ms_level not in (None, 1):
                     continue
-                xs.append(np.asarray(spec["m/z array"], dtype=float))
-                ys.append(np.asarray(spec["intensity array"], dtype=float))
-                profile += "profile spectrum" in spec
-                centroid += "centroid spectrum" in spec
-                if "negative scan" in spec:
+                xs.append(np.asarray(spec.mz, dtype=float))
+                ys.append(np.asarray(spec.i, dtype=float))
+                profile += bool(spec.get("MS:1000128"))
+                centroid += bool(spec.get("MS:1000127"))
+                if spec.get("MS:1000129"):
                     polarity = "negative"
-                elif "positive scan" in spec:
+                elif spec.get("MS:1000130"):
                     polarity = "positive"
-    except FileNotFoundError as exc:
-        raise SpectrumError(f"{path}: no such file") from exc
-    except Exception as exc:  # lxml and pyteomics raise their own errors for malformed XML
+    except Exception as exc:  # ElementTree, zlib and pymzml raise their own errors
         raise SpectrumError(f"{path}: not a readable mzML file ({exc})".splitlines()[0]) from exc
     if not xs:
         raise SpectrumError(f"{path}: no MS1 spectrum in the mzML file")
@@ -390,17 +395,14 @@ def _read_mzml(path: Path) -> Spectrum:
     elif centroid and not profile:
         x, y = np.concatenate(xs), np.concatenate(ys)
     else:
-        grid = xs[0]
+        x = np.sort(xs[0])
         y = np.sum(
-            [np.interp(grid, a, b, left=0.0, right=0.0) for a, b in zip(xs, ys, strict=True)],
-            axis=0,
+            [np.interp(x, a, b, left=0.0, right=0.0) for a, b in zip(xs, ys, strict=True)], axis=0
         )
-        x = grid
         notes.append("scans summed")
     spec = _finish(x, y, path, "ms", notes=tuple(notes), polarity=polarity)
-    is_centroid = bool(centroid and not profile) or (
-        not profile and not looks_like_profile(spec.x, spec.y)
-    )
+    flagged = bool(centroid and not profile)
+    is_centroid = flagged or (not profile and not looks_like_profile(spec.x, spec.y))
     return Spectrum(
         spec.x, spec.y, spec.name, spec.sha256, "ms", spec.notes, None, is_centroid, polarity
     )
