@@ -556,3 +556,24 @@ def test_route_start_up_does_not_import_the_verify_libraries() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[] []"
+
+
+def test_docs_example_is_up_to_date(tmp_path: Path, run_cli: object) -> None:
+    """README's example report is what the command prints for the shipped example spectra."""
+    docs = Path(__file__).parent.parent / "docs"
+    out = tmp_path / "verify-example.md"
+    code, _, err = run_cli(  # type: ignore[operator]
+        [
+            "verify",
+            "au25-pet-thf",
+            "--uvvis",
+            str(docs / "examples" / "run42.csv"),
+            "--ms",
+            str(docs / "examples" / "run42-esi.txt"),
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0, err
+    assert out.read_text() == (docs / "verify-example.md").read_text()
+    assert "consistent" in out.read_text() and (tmp_path / "verify-example-ms.svg").exists()

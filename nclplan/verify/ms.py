@@ -69,8 +69,11 @@ def centroid(spec: Spectrum) -> Centroids:
         return Centroids(np.zeros(0), np.zeros(0))
     # most points of a profile are baseline: their spread is the noise a peak must rise above
     noise = float(np.median(np.abs(y - np.median(y)))) / 0.6745
+    # a peak must stand out of the noise, and so must the dip that separates it from the next:
+    # noise on a well-sampled peak makes extra maxima that are not peaks of their own
+    floor = NOISE_SIGMAS * noise
     idx = find_peaks(
-        y, height=max(MIN_RELATIVE_PEAK * top, float(np.median(y)) + NOISE_SIGMAS * noise)
+        y, height=max(MIN_RELATIVE_PEAK * top, float(np.median(y)) + floor), prominence=floor
     )
     idx = idx[(idx > 0) & (idx < y.size - 1)]
     a, b, c = y[idx - 1], y[idx], y[idx + 1]

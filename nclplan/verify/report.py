@@ -195,9 +195,18 @@ def view(v: Verification, figures: dict[str, str]) -> dict[str, Any]:
         ],
         "expected_bands": ", ".join(f"{x:.0f} nm" for x in exp.absorption) or "none recorded",
         "expected_emission": ", ".join(f"{x:.0f} nm" for x in exp.emission) or "none recorded",
-        "neighbours": ", ".join(c.text for c in exp.neighbours) or "none",
+        "neighbours": _neighbours_text(v),
         "not_judged": list(exp.not_judged),
     }
+
+
+def _neighbours_text(v: Verification) -> str:
+    """Which neighbouring compositions the mass spectrum was searched for, and how many of
+    their ions its m/z range held: a composition outside the range was not looked at."""
+    names = ", ".join(c.text for c in v.expectation.neighbours) or "none"
+    if v.ms is None:
+        return f"{names} (no mass spectrum given)"
+    return f"{names} (ions in the measured m/z range looked for: {v.ms.searched})"
 
 
 def markdown(v: Verification, figures: dict[str, str]) -> str:
