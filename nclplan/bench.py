@@ -9,9 +9,11 @@ in solution (and fresh, if it must be); and the flask is chosen from the total v
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from nclplan.errors import ScaleError
 from nclplan.units import Q, fmt, fmt_condition, fmt_in, magnitude
 
 if TYPE_CHECKING:
@@ -24,8 +26,12 @@ MAX_FILL = 0.5  # a stirred flask is at most half full
 MIN_STOCK_MG = 10.0  # weigh at least this much for a stock (±1 % on a 0.1 mg balance)
 # Below these a plain balance or pipette is not accurate to a few percent.
 MIN_WEIGH_MG = 5.0
-MIN_PIPETTE_ML = 0.010
-MIN_ALIQUOT_ML = 0.1  # aliquots below 100 µL are left to the user's judgement (warned)
+MIN_WEIGH_ANY_MG = 1.0  # ±10 % on a 0.1 mg balance: weighed, with a warning, when no aliquot fits
+MIN_ALIQUOT_ML = 0.1  # an aliquot of 100 µL or more where the vessel allows it
+MIN_ALIQUOT_FLOOR_ML = 0.005  # below 5 µL an aliquot is no longer a reliable dose
+# A stock made up for aliquots stays dilute enough to dissolve fully and be pipetted like the
+# solvent: at most 50 mg/mL (a judgement; HAuCl4·3H2O at 50 mg/mL is ~0.13 M).
+MAX_STOCK_MG_ML = 50.0
 ROUNDING_WARN = 0.01  # report a rounding that changes an amount by more than 1 %
 
 
@@ -35,6 +41,9 @@ class Prep:
 
     reagent_id: str
     text: str
+    # A solution that must be fresh (NaBH4 hydrolyses) is made in the step right before the one
+    # that uses it, not at the top of the plan an hour earlier.
+    fresh: bool = False
 
 
 def _nice_volume(at_least_ml: float) -> float:
@@ -57,6 +66,8 @@ def practical(scaled: ScaledRoute) -> tuple[ScaledRoute, list[Prep]]:
     preps: list[Prep] = []
     warnings: list[str] = []
     reagents: list[ScaledReagent] = []
+    taken: dict[str, float] = {}  # mL of a solvent line brought in by aliquots made up in it
+    poured: dict[str, float] = {}  # mL of all aliquots into the vessel of a solvent line
     for s in scaled.reagents:
         line = s.line
         if line.as_needed or line.form == "gas" or line.stage != "synthesis":
@@ -75,15 +86,66 @@ def practical(scaled: ScaledRoute) -> tuple[ScaledRoute, list[Prep]]:
             and s.reagent.stock_solvent
             and magnitude(s.mass, "mg") < MIN_WEIGH_MG
         ):
-            dosed, prep, note = _aliquot_for_solid(s)
-            preps.append(prep)
-            warnings.append(note)
+            into = _vessel_solvent(scaled, s)
+            try:
+                if into is None:  # a solid worked without solvent (a mortar) is weighed
+                    raise ScaleError("no solvent to make an aliquot in")
+                already = poured.get(into.line.id, 0.0)
+                dosed, prep, note, carried = _aliquot_for_solid(s, into, scaled.factor, already)
+            except ScaleError:
+                # No aliquot fits the vessel: a few milligrams are still weighed (and warned,
+                # below); less than that is no plan at all.
+                if into is not None and magnitude(s.mass, "mg") < MIN_WEIGH_ANY_MG:
+                    raise
+            else:
+                preps.append(prep)
+                warnings.append(note)
+                assert into is not None and dosed.volume is not None
+                poured[into.line.id] = already + magnitude(dosed.volume, "mL")
+                if carried:
+                    taken[into.line.id] = taken.get(into.line.id, 0.0) + carried
         warnings += _measurability(dosed)
         reagents.append(dosed)
+    # An aliquot made up in the reaction's own solvent replaces that much of it.
+    reagents = [
+        replace(x, volume=Q(magnitude(x.volume, "mL") - taken[x.line.id], "mL"))
+        if x.line.id in taken and x.volume is not None
+        else x
+        for x in reagents
+    ]
     vessel = _vessel(reagents)
     if vessel:
         preps.insert(0, Prep("", vessel))
     return replace(scaled, reagents=reagents, warnings=scaled.warnings + warnings), preps
+
+
+# What measures a volume well: the smallest common tool whose range holds it (adjustable
+# pipettes P2 to P1000 and 5/10 mL pipettes are accurate to a few percent from ~10 % of their
+# nominal volume up; cylinders above). Below 1 µL nothing at a bench delivers a few percent.
+_TOOLS_ML: tuple[tuple[float, str], ...] = (
+    (0.002, "2 µL pipette"),
+    (0.010, "10 µL pipette or microsyringe"),
+    (0.020, "20 µL pipette"),
+    (0.200, "200 µL pipette"),
+    (1.0, "1000 µL pipette"),
+    (5.0, "5 mL pipette"),
+    (10.0, "10 mL pipette"),
+    (25.0, "25 mL graduated cylinder"),
+    (50.0, "50 mL graduated cylinder"),
+    (100.0, "100 mL graduated cylinder"),
+    (250.0, "250 mL graduated cylinder"),
+    (500.0, "500 mL graduated cylinder"),
+    (1000.0, "1 L graduated cylinder"),
+)
+MIN_DELIVERABLE_ML = 0.001
+
+
+def measuring_tool(ml: float) -> str:
+    """The tool that measures ``ml`` well: ``10 µL pipette or microsyringe`` for 8.5 µL."""
+    for top, tool in _TOOLS_ML:
+        if ml <= top * 1.0001:
+            return tool
+    return "graduated cylinder, in portions"
 
 
 def _measurability(s: ScaledReagent) -> list[str]:
@@ -96,10 +158,10 @@ def _measurability(s: ScaledReagent) -> list[str]:
             f"{name}: {fmt(s.mass)} is below what a 0.1 mg balance weighs to ±2%; weigh "
             "more and use an aliquot of a solution where the reagent allows it."
         )
-    if s.volume is not None and magnitude(s.volume, "mL") < MIN_PIPETTE_ML:
+    if s.volume is not None and magnitude(s.volume, "mL") < MIN_DELIVERABLE_ML:
         out.append(
-            f"{name}: {fmt(s.volume)} is below what a pipette delivers reliably; dilute "
-            "a stock and take a larger volume."
+            f"{name}: {fmt(s.volume)} is below what any pipette or microsyringe delivers "
+            "well (1 µL); dilute a stock and take a larger volume."
         )
     return out
 
@@ -108,6 +170,9 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
     """How to make up the stock a solution line doses from."""
     assert s.volume is not None and s.concentration is not None
     label = s.reagent.label
+    shelf = _lab_stock(s)
+    if shelf is not None:
+        return Prep(s.line.id, shelf), None
     need = magnitude(s.volume, "mL")
     per_ml_mg = None
     if s.mass is not None and need > 0:
@@ -119,11 +184,12 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
         volume = _nice_volume(volume * 1.01)
     mass = per_ml_mg * volume
     medium = s.line.medium or s.reagent.stock_solvent or "the solvent"
-    fresh = " just before use" if s.reagent.stock_fresh and "before use" not in medium else ""
+    is_fresh = s.reagent.stock_fresh or _says_fresh(medium)
+    when = "Just before use, prepare" if is_fresh else "Prepare"
     text = (
-        f"Prepare the {label} stock{fresh}: dissolve {fmt_in(mass, 'mg')} {label} and make up "
-        f"to {fmt_in(volume, 'mL')} with {medium} ({fmt_condition(s.concentration)}); you "
-        f"need {fmt(s.volume)}."
+        f"{when} the {label} stock: dissolve {fmt_in(mass, 'mg')} {label} in "
+        f"{without_freshness(medium)} and make up to {fmt_in(volume, 'mL')} "
+        f"({fmt_condition(s.concentration)}); you need {fmt(s.volume)}."
     )
     note = None
     if mass < MIN_STOCK_MG:
@@ -131,41 +197,134 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
             f"{label}: even {fmt_in(volume, 'mL')} of stock holds only "
             f"{fmt_in(mass, 'mg')}; make a more concentrated stock and dilute it."
         )
-    return Prep(s.line.id, text), note
+    return Prep(s.line.id, text, fresh=is_fresh), note
 
 
-def _aliquot_for_solid(s: ScaledReagent) -> tuple[ScaledReagent, Prep, str]:
-    """A solid too small to weigh, dosed as an aliquot of a stock of a weighable mass."""
-    assert s.mass is not None
+_WATER = re.compile(r"^(?:ultrapure |deionised |deionized |distilled )?water$", re.I)
+
+
+def _lab_stock(s: ScaledReagent) -> str | None:
+    """``Take 1 M NaOH from the lab's stock`` where a lab keeps this solution on the shelf.
+
+    Nobody weighs 40 mg of NaOH pellets into a 1 mL flask: 1 M NaOH and HCl are bottles.
+    """
+    assert s.concentration is not None and s.volume is not None
+    medium = s.line.medium or "water"
+    if not _WATER.match(medium.strip()):
+        return None
+    for n in s.reagent.lab_stocks:
+        shelf = Q(n.value, n.unit)
+        if shelf.dimensionality != s.concentration.dimensionality:
+            continue
+        if abs(float((s.concentration / shelf).to("").magnitude) - 1) < 0.005:
+            return (
+                f"Have ready {fmt_condition(s.concentration)} {s.reagent.label} from the lab's "
+                f"stock (aqueous); you need {fmt(s.volume)}."
+            )
+    return None
+
+
+_FRESH_WORDS = re.compile(
+    r",?\s*(?:made just before use|made fresh|freshly (?:made|prepared)|just before use)", re.I
+)
+
+
+def _says_fresh(text: str) -> bool:
+    return bool(_FRESH_WORDS.search(text))
+
+
+def without_freshness(medium: str) -> str:
+    """``ice-cold ultrapure water, made just before use`` -> ``ice-cold ultrapure water``."""
+    return _FRESH_WORDS.sub("", medium).strip()
+
+
+# An aliquot stock made up in another solvent than the reaction's may carry at most this fraction
+# of the reaction's solvent volume into it; more, and the plan is no longer the published route
+# (125 µL of water into 12 µL of THF). A few percent of water in THF is within what a
+# non-anhydrous route tolerates; the number is a judgement, stated in the message.
+MAX_CARRIED = 0.05
+WARN_CARRIED = 0.01
+# An aliquot in the reaction's own solvent replaces part of it, up to half: beyond that the
+# stock, not the recipe, sets the concentrations of the first steps.
+MAX_SAME = 0.5
+
+
+def _vessel_solvent(scaled: ScaledRoute, s: ScaledReagent) -> ScaledReagent | None:
+    """The solvent the reagent is added to: the largest one in the vessel by its first use."""
+    steps = scaled.route.steps
+    first = next((i for i, st in enumerate(steps) if f"{{{s.line.id}}}" in st.text), len(steps))
+    named = {n for st in steps[: first + 1] for n in re.findall(r"\{([^{}]*)\}", st.text)}
+    solvents = [
+        x
+        for x in scaled.reagents
+        if x.line.role == "solvent"
+        and x.line.stage == "synthesis"
+        and not x.line.as_needed
+        and x.volume is not None
+    ]
+    present = [x for x in solvents if x.line.id in named]
+    return max(present, key=lambda x: magnitude(x.volume, "mL"), default=None)  # type: ignore[arg-type]
+
+
+def _aliquot_for_solid(
+    s: ScaledReagent, into: ScaledReagent, factor: float, already: float = 0.0
+) -> tuple[ScaledReagent, Prep, str, float]:
+    """A solid too small to weigh, dosed as an aliquot of a stock of a weighable mass.
+
+    The stock is made up in the solvent of the vessel it goes into where the reagent dissolves
+    in it (the aliquot then replaces that much of the solvent: the last value returned, in mL);
+    otherwise in its usual stock solvent, and only while that carries little into the reaction.
+    """
+    assert s.mass is not None and into.volume is not None
     label = s.reagent.label
     need_mg = magnitude(s.mass, "mg")
-    stock_mg = MIN_STOCK_MG
-    volume = 1.0
-    for v in FLASKS_ML:
-        volume = float(v)
-        if volume * need_mg / stock_mg >= MIN_ALIQUOT_ML:
-            break
-    aliquot = volume * need_mg / stock_mg
-    dosed = _round_volume(aliquot)
-    error = abs(dosed - aliquot) / aliquot
-    conc = Q(stock_mg / volume, "mg/mL")
-    fresh = " just before use" if s.reagent.stock_fresh else ""
-    solvent = s.reagent.stock_solvent or "the solvent"
+    stock_solvent = s.reagent.stock_solvent or "the solvent"
+    same = into.line.reagent in s.reagent.dissolves_in or (
+        into.line.reagent == "water" and "water" in stock_solvent
+    )
+    solvent = into.reagent.label if same and into.line.reagent != "water" else stock_solvent
+    into_ml = magnitude(into.volume, "mL")
+    limit = MAX_SAME if same else MAX_CARRIED
+    # The aliquot: 100 µL or more where the vessel allows, at most its share of the solvent
+    # (less what other aliquots already bring), rounded down to what a pipette is set to.
+    cap = limit * into_ml - already
+    dosed = _round_volume(min(max(MIN_ALIQUOT_ML, need_mg / MAX_STOCK_MG_ML), cap))
+    if dosed > cap:
+        dosed = math.floor(cap * 1000) / 1000
+    conc_mg_ml = need_mg / dosed if dosed > 0 else math.inf
+    if dosed < MIN_ALIQUOT_FLOOR_ML or conc_mg_ml > MAX_STOCK_MG_ML:
+        at_least = factor * MIN_WEIGH_MG / need_mg
+        raise ScaleError(
+            f"at this scale {label} ({fmt(s.mass)}) is too little to weigh, and an aliquot of "
+            f"a stock in {solvent} small enough for the {fmt(into.volume)} of "
+            f"{into.reagent.label} it goes into (at most {limit:.0%} of it, with the other "
+            f"aliquots) cannot be measured "
+            f"well: the plan would no longer be this route. Plan at least {at_least:.2g}x, "
+            f"where {label} is weighed directly."
+        )
+    volume = next((float(v) for v in FLASKS_ML if conc_mg_ml * v >= MIN_STOCK_MG), 1000.0)
+    conc = Q(conc_mg_ml, "mg/mL")
+    when = "Just before use, prepare" if s.reagent.stock_fresh else "Prepare"
     text = (
-        f"Prepare the {label} stock{fresh}: dissolve {fmt_in(stock_mg, 'mg', 3)} {label} in "
-        f"{solvent} and make up to {fmt_in(volume, 'mL')}; use {fmt_in(dosed, 'mL')} of it "
-        f"({fmt(s.mass)} {label})."
+        f"{when} the {label} stock: dissolve {fmt_in(conc_mg_ml * volume, 'mg')} {label} in "
+        f"{solvent} and make up to {fmt_in(volume, 'mL')} ({fmt_condition(conc)}); use "
+        f"{fmt_in(dosed, 'mL')} of it ({fmt(s.mass)} {label})."
     )
     note = (
         f"{label}: {fmt(s.mass)} is too little to weigh well; the plan doses "
-        f"{fmt_in(dosed, 'mL')} of a {fmt_condition(conc)} stock instead."
+        f"{fmt_in(dosed, 'mL')} of a {fmt_condition(conc)} stock in {solvent} instead."
     )
-    if error > ROUNDING_WARN:
-        note += f" Rounding the aliquot changes the amount by {error:.1%}."
-    if dosed < MIN_ALIQUOT_ML:
-        note += " The aliquot is still small: dilute the stock further if your pipette needs it."
+    fraction = dosed / into_ml
+    if same:
+        note += f" It replaces {fmt_in(dosed, 'mL')} of the {into.reagent.label}."
+    elif fraction > WARN_CARRIED:
+        note += (
+            f" The aliquot carries {fmt_in(dosed, 'mL')} of {solvent} into "
+            f"{fmt(into.volume)} of {into.reagent.label} ({fraction:.0%})."
+        )
     new = replace(s, volume=Q(dosed, "mL"), concentration=conc)
-    return new, Prep(s.line.id, text), note
+    prep = Prep(s.line.id, text, fresh=s.reagent.stock_fresh)
+    return new, prep, note, dosed if same else 0.0
 
 
 def _vessel(reagents: list[ScaledReagent]) -> str | None:

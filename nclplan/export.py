@@ -11,11 +11,13 @@ from functools import lru_cache
 from typing import Any
 
 from nclplan import __version__, chemistry, fingerprint
+from nclplan.bench import measuring_tool
 from nclplan.catalog import target_metal_atoms
 from nclplan.chemistry import ClusterReport
 from nclplan.models import Num, Provenance, Route
 from nclplan.plan import Plan
-from nclplan.units import Q, round_sig, to_json
+from nclplan.steps import fill_conditions
+from nclplan.units import Q, magnitude, round_sig, to_json
 
 SCHEMA_VERSION = "3"
 
@@ -128,6 +130,10 @@ def _single(plan: Plan) -> dict[str, Any]:
                 "stage": x.line.stage,
                 "medium": x.line.medium,
                 "as_needed": x.line.as_needed,
+                "target": fill_conditions(x.line.target, r) if x.line.target else None,
+                "measure_with": None
+                if x.volume is None or x.line.as_needed
+                else measuring_tool(magnitude(x.volume, "mL")),
                 "molar_mass": to_json(x.molar_mass),
                 "equivalents": None if x.equivalents is None else round_sig(x.equivalents, 6),
                 "amount": to_json(x.amount),

@@ -142,10 +142,20 @@ class Reagent(_Strict):
     synonyms: list[str] = []
     sources: list[str] = []  # where CAS, density and hazard statements were checked
     hazard_note: str | None = None  # e.g. "no GHS classification found: check the supplier SDS"
+    # True only when a cited SDS or registration says "not classified as hazardous" (water):
+    # such a reagent takes no hazard line. A reagent with no hazards and not marked so has no
+    # classification on file, and every plan that uses it warns (nclplan.hazards).
+    not_hazardous: bool = False
     # May a too-small mass be made up as a stock and dosed as an aliquot? In what, and must the
     # solution be made fresh (NaBH4 hydrolyses)? None: never made up as a solution by nclplan.
     stock_solvent: str | None = None
     stock_fresh: bool = False
+    # Concentrations of the solution a lab keeps on the shelf (1 M NaOH, 1 M HCl): a recipe that
+    # doses one of them takes it from the bottle instead of weighing milligrams of pellets.
+    lab_stocks: list[Num] = []
+    # Solvents (library ids) it dissolves in: an aliquot stock is made up in the reaction's own
+    # solvent where it can be, so that a stock does not carry water into a THF route.
+    dissolves_in: list[Identifier] = []
     note: str | None = None  # handling and stock-solution advice
 
     @model_validator(mode="after")
@@ -154,6 +164,8 @@ class Reagent(_Strict):
             raise ValueError("give a formula or a molar_mass, not both: masses come from formulas")
         if self.molar_mass is not None and not (self.molar_mass.source or self.molar_mass.estimate):
             raise ValueError("molar_mass needs a source or an estimate reason")
+        if self.not_hazardous and self.hazards:
+            raise ValueError("not_hazardous: a reagent with hazard statements is hazardous")
         return self
 
 
@@ -172,6 +184,10 @@ Role = Literal[
     "other",
 ]
 Stage = Literal["synthesis", "workup"]
+# Roles whose amount changes what is made: "as needed" alone is not an instruction for them.
+CHEMISTRY_ROLES = frozenset(
+    {"metal-precursor", "ligand", "reductant", "phase-transfer", "base", "acid", "template"}
+)
 
 
 class ReagentLine(Provenance):
@@ -196,6 +212,9 @@ class ReagentLine(Provenance):
         None  # as a fraction or percent of the weighed form, when the paper gives it
     )
     as_needed: bool = False
+    # For an as_needed reagent that changes the chemistry: what to add it to, e.g.
+    # "pH {cond:ph} ± 0.1, by meter" (with concentration: the stock to use, "1 M").
+    target: str | None = None
     made_by: Identifier | None = None  # id of the route that makes this reagent (multi-stage)
     note: str | None = None
 
@@ -203,9 +222,20 @@ class ReagentLine(Provenance):
     def _form_fits(self) -> ReagentLine:
         given = [k for k in ("mass", "amount", "volume") if getattr(self, k) is not None]
         if self.as_needed:
-            if given or self.concentration:
+            if given:
                 raise ValueError("an as_needed reagent has no amount")
+            if self.concentration is not None and self.form != "solution":
+                raise ValueError("only a solution has a concentration")
+            if self.role in CHEMISTRY_ROLES and (
+                self.target is None or (self.form == "solution" and self.concentration is None)
+            ):
+                raise ValueError(
+                    f"an as_needed {self.role} changes the chemistry: give its target (e.g. "
+                    "'pH {cond:ph} ± 0.1, by meter') and, for a solution, its concentration"
+                )
             return self
+        if self.target is not None:
+            raise ValueError("target is for as_needed reagents; others have an amount")
         if self.form == "gas":
             if given:
                 raise ValueError("a gas has no scaled amount; describe its use in a step")
@@ -298,6 +328,12 @@ class Condition(Provenance):
     parameter: bool = False
     controls: Identifier | None = None
     outcomes: list[Outcome] = []
+    # A pH: the reagent lines that raise and lower it, and the mixture's pH before adjustment
+    # where known; ``{adjust:ph}`` in a step then names the base or the acid, whichever the set
+    # value needs (or says to measure first).
+    base: Identifier | None = None
+    acid: Identifier | None = None
+    before: Num | None = None
 
     @model_validator(mode="after")
     def _something(self) -> Condition:
@@ -313,6 +349,8 @@ class Condition(Provenance):
             out.append(("value", self.value))
         if self.range is not None:
             out += [("range.min", self.range.min), ("range.max", self.range.max)]
+        if self.before is not None:
+            out.append(("before", self.before))
         return out
 
 
@@ -473,10 +511,10 @@ class Route(_Strict):
         if len(conditions) != len(self.conditions):
             raise ValueError("conditions: two conditions have the same name")
         for i, c in enumerate(self.conditions):
-            if c.controls is not None and c.controls not in ids:
-                raise ValueError(
-                    f"conditions.{i}.controls: {c.controls!r} is not a reagent line id"
-                )
+            for key in ("controls", "base", "acid"):
+                ref = getattr(c, key)
+                if ref is not None and ref not in ids:
+                    raise ValueError(f"conditions.{i}.{key}: {ref!r} is not a reagent line id")
         for i, step in enumerate(self.steps):
             for name in re.findall(r"\{([^{}]*)\}", step.text):
                 if name.startswith("cond:"):
@@ -484,6 +522,13 @@ class Route(_Strict):
                     if cond is None or cond.value is None:
                         raise ValueError(
                             f"steps.{i}.text: {{{name}}} is not a condition with a value"
+                        )
+                elif name.startswith("adjust:"):
+                    cond = conditions.get(name[7:])
+                    if cond is None or cond.value is None or not (cond.base or cond.acid):
+                        raise ValueError(
+                            f"steps.{i}.text: {{{name}}} is not a condition with a value and a "
+                            "base or acid line"
                         )
                 elif name not in ids:
                     raise ValueError(f"steps.{i}.text: {{{name}}} is not a reagent line id")

@@ -13,19 +13,12 @@ from nclplan import chemistry
 from nclplan.bench import practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, UsageError
+from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
+from nclplan.hazards import build_hazards, hazard_warnings, reagent_hazards
 from nclplan.models import Route
 from nclplan.params import apply_settings, parse_settings
 from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
 from nclplan.steps import PlanStep, build_steps
-
-
-@dataclass(frozen=True)
-class HazardItem:
-    scope: str  # "route" or "reagent"
-    reagent: str | None  # reagent line id
-    code: str | None
-    text: str
-    source: str | None  # DOI for a route hazard read in a paper
 
 
 @dataclass(frozen=True)
@@ -127,13 +120,8 @@ def make_plan(
         scaled = replace(scaled, warnings=extra + scaled.warnings)
     scaled, preps = practical(scaled)
     steps = build_steps(scaled, preps)
-    hazards: list[HazardItem] = []
-    for h in route.hazards:
-        ref = route.reference(h.source)
-        hazards.append(HazardItem("route", None, None, h.text, ref.doi if ref else None))
-    for s in scaled.reagents:
-        for hz in s.reagent.hazards:
-            hazards.append(HazardItem("reagent", s.line.id, hz.code, hz.text, None))
+    hazards = build_hazards(scaled, cat.reagents)
+    scaled = replace(scaled, warnings=scaled.warnings + hazard_warnings(reagent_hazards(scaled)))
     reported, estimated = count_provenance(published_route)
     parts = [route.purification] if route.purification else []
     for block_id in route.workup:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from nclplan import chemistry, fingerprint
+from nclplan import chemistry, fingerprint, hazards
 from nclplan.catalog import target_metal_atoms
 from nclplan.models import FAMILY_TITLES, Num, Route
-from nclplan.steps import step_conditions
+from nclplan.steps import fill_conditions, step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
 
 if TYPE_CHECKING:
@@ -115,6 +115,10 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             measure = fmt(x.volume) + (f" ({fmt(x.mass)})" if x.mass is not None else "")
         else:
             measure = fmt(x.mass) if x.mass is not None else ""
+        if line.as_needed and (x.concentration is not None or line.target):
+            bits = [fmt_condition(x.concentration)] if x.concentration is not None else []
+            bits += [f"to {fill_conditions(line.target, r)}"] if line.target else []
+            measure = ", ".join(bits)
         reagents.append(
             {
                 "id": line.id,
@@ -165,13 +169,9 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
         for f in r.fingerprints
     ]
     route_hazards = [h.text for h in plan.hazards if h.scope == "route"]
-    reagent_hazards = []
-    for x in s.reagents:
-        codes = "; ".join(f"{h.code} {h.text}" for h in x.reagent.hazards)
-        if codes or x.reagent.hazard_note:
-            reagent_hazards.append(
-                {"label": x.reagent.label, "codes": codes, "note": x.reagent.hazard_note or ""}
-            )
+    reagent_hazards = [  # once per reagent; none for a non-hazardous one (nclplan.hazards)
+        {"label": e.label, "codes": e.codes, "note": e.note} for e in hazards.reagent_hazards(s)
+    ]
     if s.product_mass is not None:
         product = f"{fmt(s.product_mass)} ({fmt(s.product_amount)})"
     elif t.mass_scaling:

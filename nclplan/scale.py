@@ -201,7 +201,7 @@ def _amounts(
     purity = 1.0 if purity_n is None else float(Q(*purity_n).to(U("")).magnitude)
     amount = mass = volume = conc = None
     if as_needed or form == "gas":
-        pass
+        conc = q(conc_n)  # the stock an as-needed pH adjustment takes from (1 M NaOH)
     elif form == "solution":
         volume, conc = q(volume_n), q(conc_n)
         assert volume is not None and conc is not None

@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nclplan.units import Q, fmt, fmt_condition, fmt_stated
+from nclplan.bench import measuring_tool, without_freshness
+from nclplan.units import Q, fmt, fmt_condition, fmt_stated, magnitude
 
 if TYPE_CHECKING:
     import pint
 
     from nclplan.bench import Prep
+    from nclplan.models import Condition, Route
     from nclplan.scale import ScaledReagent, ScaledRoute
 
 
@@ -37,20 +39,21 @@ def describe(s: ScaledReagent) -> str:
     """
     label = s.reagent.label
     line = s.line
+    if line.as_needed and s.concentration is not None:
+        return f"{fmt_condition(s.concentration)} {label}"
     if line.as_needed or line.form == "gas":
         return label
     if line.form == "solid" and s.volume is not None:  # too little to weigh: a stock aliquot
-        return f"{label} ({fmt(s.volume)} of the stock: {fmt(s.mass)}, {fmt(s.amount)})"
+        return f"{label} ({_with_tool(s.volume)} of the stock: {fmt(s.mass)}, {fmt(s.amount)})"
     if line.form == "solution":
         assert s.volume is not None and s.concentration is not None
-        medium = f" in {line.medium}" if line.medium else ""
+        medium = f" in {without_freshness(line.medium)}" if line.medium else ""
         tail = f"; {fmt(s.amount)}" if s.amount is not None else ""
-        return (
-            f"{label} solution ({fmt(s.volume)} of {fmt_condition(s.concentration)}{medium}{tail})"
-        )
+        conc = fmt_condition(s.concentration)
+        return f"{label} solution ({_with_tool(s.volume)} of {conc}{medium}{tail})"
     parts = []
     if line.form == "liquid" and s.volume is not None:
-        parts.append(fmt(s.volume))
+        parts.append(_with_tool(s.volume))
     elif s.mass is not None:
         parts.append(fmt(s.mass))
     if s.amount is not None and line.role not in ("solvent", "antisolvent"):
@@ -58,7 +61,27 @@ def describe(s: ScaledReagent) -> str:
     return f"{label} ({', '.join(parts)})" if parts else label
 
 
+def _with_tool(volume: pint.Quantity[Any]) -> str:
+    """``8.50 µL with a 10 µL pipette or microsyringe``: the tool is named below 1 mL."""
+    ml = magnitude(volume, "mL")
+    return f"{fmt(volume)} with a {measuring_tool(ml)}" if ml < 1 else fmt(volume)
+
+
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def fill_conditions(text: str, route: Route) -> str:
+    """Put the route's condition values (after any --set) into a text: ``{cond:ph}`` -> 11.6."""
+    conditions = {c.name: c for c in route.conditions}
+
+    def value(m: re.Match[str]) -> str:
+        name = m.group(1)
+        cond = conditions.get(name[5:]) if name.startswith("cond:") else None
+        if cond is None or cond.value is None:
+            return m.group(0)
+        return fmt_stated(cond.value.value, cond.value.unit)
+
+    return _PLACEHOLDER.sub(value, text)
 
 
 def build_steps(scaled: ScaledRoute, preps: list[Prep] | None = None) -> list[PlanStep]:
@@ -71,29 +94,35 @@ def build_steps(scaled: ScaledRoute, preps: list[Prep] | None = None) -> list[Pl
             value = conditions[name[5:]].value
             assert value is not None  # checked when the route was loaded
             return fmt_stated(value.value, value.unit)
+        if name.startswith("adjust:"):
+            return adjust_text(conditions[name[7:]], by_id)
         return describe(by_id[name])
 
-    steps = [
-        PlanStep(
-            number=i,
-            action="prepare" if p.reagent_id else "set_up",
-            stage="synthesis",
-            text=p.text,
-            duration=None,
-            temperature=None,
-            ph=None,
-            checkpoint=None,
-            source=None,
-            estimate=None,
-        )
-        for i, p in enumerate(preps or [], start=1)
-    ]
-    offset = len(steps)
-    for i, step in enumerate(scaled.route.steps, start=offset + 1):
+    # Stable stocks and the set-up come first; a fresh stock right before its first use.
+    route_steps = scaled.route.steps
+    first_use: dict[str, int] = {}
+    for i, step in enumerate(route_steps):
+        for name in _PLACEHOLDER.findall(step.text):
+            first_use.setdefault(name, i)
+    before: dict[int, list[Prep]] = {}
+    for p in preps or []:
+        at = first_use.get(p.reagent_id, -1) if p.fresh else -1
+        before.setdefault(at, []).append(p)
+    steps: list[PlanStep] = []
+
+    def add_preps(at: int) -> None:
+        for p in before.get(at, []):
+            steps.append(_prep_step(len(steps) + 1, p))
+
+    add_preps(-1)
+    for i, step in enumerate(route_steps):
+        add_preps(i)
         text = _PLACEHOLDER.sub(fill, step.text)
+        if step.text.startswith("{"):  # a sentence that opens with a filled-in instruction
+            text = text[:1].upper() + text[1:]
         steps.append(
             PlanStep(
-                number=i,
+                number=len(steps) + 1,
                 action=step.action,
                 stage=step.stage,
                 text=" ".join(text.split()),
@@ -112,6 +141,49 @@ def build_steps(scaled: ScaledRoute, preps: list[Prep] | None = None) -> list[Pl
             )
         )
     return steps
+
+
+def _prep_step(number: int, p: Prep) -> PlanStep:
+    return PlanStep(
+        number=number,
+        action="prepare" if p.reagent_id else "set_up",
+        stage="synthesis",
+        text=p.text,
+        duration=None,
+        temperature=None,
+        ph=None,
+        checkpoint=None,
+        source=None,
+        estimate=None,
+    )
+
+
+PH_TOLERANCE = 0.1  # what a calibrated pH meter reads reproducibly
+
+
+def adjust_text(cond: Condition, by_id: dict[str, ScaledReagent]) -> str:
+    """How to bring a pH to the condition's value: with base or with acid, whichever it needs.
+
+    Where the route knows the mixture's pH before adjustment, the side the target lies on
+    decides; otherwise the chemist measures first and the plan names both.
+    """
+    assert cond.value is not None
+    target = f"{fmt_stated(cond.value.value, '')} ± {PH_TOLERANCE:g}"
+    base = describe(by_id[cond.base]) if cond.base else None
+    acid = describe(by_id[cond.acid]) if cond.acid else None
+    if cond.before is not None:
+        if cond.value.value > cond.before.value and base:
+            return f"raise the pH to {target} (meter) with {base}, dropwise"
+        if cond.value.value < cond.before.value and acid:
+            return f"lower the pH to {target} (meter) with {acid}, dropwise"
+    if base and acid:
+        return (
+            f"measure the pH and bring it to {target} (meter): {base} dropwise if it is "
+            f"below, {acid} if it is above"
+        )
+    only = base or acid
+    word = "raise" if base else "lower"
+    return f"measure the pH and {word} it to {target} (meter) with {only}, dropwise"
 
 
 def step_conditions(step: PlanStep) -> str:

@@ -78,7 +78,8 @@ def print_plan(plan: Plan, label: str = "") -> None:
         "Hazards",
         v["route_hazards"]
         + [
-            f"{h['label']}: {h['codes']}" + (f" ({h['note']})" if h["note"] else "")
+            f"{h['label']}: "
+            + " ".join(filter(None, [h["codes"], f"({h['note']})" if h["codes"] else h["note"]]))
             for h in v["reagent_hazards"]
         ],
     )

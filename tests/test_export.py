@@ -50,6 +50,8 @@ REAGENT_KEYS = {
     "concentration",
     "hazards",
     "made_by",
+    "target",
+    "measure_with",
     "source",
     "estimate",
 }

@@ -1,0 +1,212 @@
+"""The hazard section of a plan: reagent GHS statements, route-level rules, no repeats.
+
+Three sources feed it. The route's own hazard lines (read in its papers or written by its
+curator). The GHS statements of each reagent the route uses, once per reagent even when the
+reagent is on two lines (ethanol for the reaction and for the washes). And rules that follow
+from what a route uses, not from one paper: silver is kept from light, leftover NaBH4 is
+quenched, gold and silver waste is collected for recovery, diborane exhaust goes through a
+scrubber, carbon monoxide needs a detector. The rules are a typed table here so that each fires
+on every route it applies to and on no other; tests walk the whole catalog against them.
+
+A reagent with no hazard statements is either marked ``not_hazardous`` (a cited SDS says so:
+water) and takes no line, or has no classification on file; then the plan says so as a warning
+and says what to assume, never a blank. Everything here is pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nclplan.models import Hazard, Reagent, Route
+from nclplan.scale import ScaledRoute
+
+# What to assume about a reagent nobody has classified, when its entry says nothing better.
+DEFAULT_ASSUMPTION = (
+    "treat it as harmful if swallowed, in contact with skin or if inhaled and as a skin and "
+    "eye irritant, handle it in the fume hood with gloves and goggles, and read the supplier "
+    "SDS before use"
+)
+
+
+@dataclass(frozen=True)
+class HazardItem:
+    """One line of the hazard section as exported (JSON ``hazards``)."""
+
+    scope: str  # "route" or "reagent"
+    reagent: str | None  # reagent line id (the first line that uses the reagent)
+    code: str | None  # H-code; None for a route line or an unclassified reagent
+    text: str
+    source: str | None  # DOI for a route hazard read in a paper
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A hazard a chemist expects from what a route uses.
+
+    It fires when the route uses any reagent in ``reagents`` (library keys), or when the
+    target's metal or any reagent's formula contains an element in ``elements``.
+    ``basis`` says why the rule exists (for maintainers; it is not printed).
+    """
+
+    id: str
+    text: str
+    basis: str
+    reagents: frozenset[str] = frozenset()
+    elements: frozenset[str] = frozenset()
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="silver-light",
+        elements=frozenset({"Ag"}),
+        text=(
+            "Silver salts and silver clusters darken and decompose in light: keep silver salts "
+            "and their solutions, the reaction and the product in amber glass or wrapped in "
+            "foil, and store the clusters in the dark."
+        ),
+        basis="Ag(I) salts and thiolate-protected Ag clusters are photosensitive.",
+    ),
+    Rule(
+        id="silver-waste",
+        elements=frozenset({"Ag"}),
+        text=(
+            "Collect silver-containing waste (mother liquors, washings, filters) in its own "
+            "labelled container for silver recovery; never mix it with ammonia, which can form "
+            "explosive silver nitride on standing."
+        ),
+        basis="Silver is recovered, not drained; ammoniacal silver solutions form Ag3N.",
+    ),
+    Rule(
+        id="gold-waste",
+        elements=frozenset({"Au"}),
+        text=(
+            "Collect gold-containing waste (mother liquors, washings, filters) in its own "
+            "labelled container for gold recovery; do not pour it down the drain."
+        ),
+        basis="Gold is recovered, not drained.",
+    ),
+    Rule(
+        id="nabh4-quench",
+        reagents=frozenset({"nabh4"}),
+        text=(
+            "Quench leftover NaBH4 (solid, stock solution and reaction residues) before "
+            "disposal: in the fume hood, in an open vessel, add acetone or dilute acid (e.g. "
+            "1 M HCl) slowly with stirring until no more hydrogen is given off."
+        ),
+        basis="NaBH4 keeps releasing H2 in waste; a capped waste bottle can burst.",
+    ),
+    Rule(
+        id="diborane-scrubber",
+        reagents=frozenset({"diborane"}),
+        text=(
+            "Lead every diborane exhaust and purge line through a scrubber (bubblers of acetone "
+            "or methanol, which destroy diborane with release of hydrogen), behind an empty "
+            "trap against suck-back, before it enters the hood exhaust."
+        ),
+        basis="B2H6 is fatal if inhaled (H330) and pyrophoric; alcohols and ketones consume it.",
+    ),
+    Rule(
+        id="co-detector",
+        reagents=frozenset({"co"}),
+        text=(
+            "Carbon monoxide is toxic and odourless: work only in a fume hood with a working "
+            "air flow, keep a CO detector at the hood, lead the gas outlet into the hood "
+            "exhaust, and open sealed vessels only in the hood."
+        ),
+        basis="CO is H331/H360D/H372 and cannot be smelt; a detector is the only warning.",
+    ),
+)
+
+
+def _contains(formula: str | None, element: str) -> bool:
+    """True if ``formula`` names ``element`` (``Ag`` in AgNO3, not ``A`` + ``g``)."""
+    return formula is not None and re.search(rf"{element}(?![a-z])", formula) is not None
+
+
+def rule_fires(rule: Rule, route: Route, reagents: dict[str, Reagent]) -> bool:
+    """Does ``rule`` apply to ``route``, given the reagent library it is planned with?"""
+    keys = {line.reagent for line in route.reagents}
+    if keys & rule.reagents:
+        return True
+    formulas = [reagents[k].formula for k in sorted(keys) if k in reagents]
+    return any(
+        el == route.target.metal or any(_contains(f, el) for f in formulas) for el in rule.elements
+    )
+
+
+@dataclass(frozen=True)
+class ReagentHazards:
+    """The hazard line of one reagent, however many lines of the route use it."""
+
+    key: str  # library key
+    line: str  # id of the first line that uses it
+    label: str
+    hazards: tuple[Hazard, ...]
+    note: str  # printed after the codes; for an unclassified reagent, what to assume
+
+    @property
+    def classified(self) -> bool:
+        return bool(self.hazards)
+
+    @property
+    def codes(self) -> str:
+        return "; ".join(f"{h.code} {h.text}" for h in self.hazards)
+
+
+def unclassified_note(reagent: Reagent) -> str:
+    """The words for a reagent without a classification: say so, then what to assume."""
+    return f"no GHS classification on file: {reagent.hazard_note or DEFAULT_ASSUMPTION}"
+
+
+def reagent_hazards(scaled: ScaledRoute) -> list[ReagentHazards]:
+    """One entry per reagent used, in order of first use; non-hazardous reagents are left out."""
+    out: dict[str, ReagentHazards] = {}
+    for s in scaled.reagents:
+        key, r = s.line.reagent, s.reagent
+        if key in out or r.not_hazardous:
+            continue
+        note = (r.hazard_note or "") if r.hazards else unclassified_note(r)
+        out[key] = ReagentHazards(key, s.line.id, r.label, tuple(r.hazards), note)
+    return list(out.values())
+
+
+def hazard_warnings(entries: list[ReagentHazards]) -> list[str]:
+    """A plan warning for each reagent nobody has classified, so it cannot be missed.
+
+    The assumption itself is printed once, on the reagent's line of the hazard section.
+    """
+    return [
+        f"{e.label} has no GHS classification on file: handle it as its line under Hazards "
+        "says, and read the supplier SDS before use."
+        for e in entries
+        if not e.classified
+    ]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def build_hazards(scaled: ScaledRoute, reagents: dict[str, Reagent]) -> list[HazardItem]:
+    """The plan's hazard items: route lines, rule lines, then each reagent's statements once."""
+    route = scaled.route
+    items: list[HazardItem] = []
+    seen: set[str] = set()
+
+    def add_route_line(text: str, doi: str | None) -> None:
+        if _norm(text) not in seen:
+            seen.add(_norm(text))
+            items.append(HazardItem("route", None, None, text, doi))
+
+    for h in route.hazards:
+        ref = route.reference(h.source)
+        add_route_line(h.text, ref.doi if ref else None)
+    for rule in RULES:
+        if rule_fires(rule, route, reagents):
+            add_route_line(rule.text, None)
+    for e in reagent_hazards(scaled):
+        if not e.classified:
+            items.append(HazardItem("reagent", e.line, None, e.note, None))
+        items += [HazardItem("reagent", e.line, h.code, h.text, None) for h in e.hazards]
+    return items
