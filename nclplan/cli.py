@@ -394,6 +394,7 @@ class VerifyFormat(StrEnum):
     md = "md"
     html = "html"
     pdf = "pdf"
+    eln = "eln"
 
 
 class XUnitChoice(StrEnum):
@@ -409,6 +410,7 @@ _VERIFY_EXTENSIONS = {
     ".html": VerifyFormat.html,
     ".htm": VerifyFormat.html,
     ".pdf": VerifyFormat.pdf,
+    ".eln": VerifyFormat.eln,
 }
 
 
@@ -462,7 +464,8 @@ def verify(
         typer.Option(
             "--format",
             "-f",
-            help="Output [default: table, or from -o's extension].",
+            help="Output [default: table, or from -o's extension]; eln: the plan's archive "
+            "with this report and the data files.",
             show_default=False,
         ),
     ] = None,
@@ -482,21 +485,7 @@ def verify(
     says whether they are consistent with the route's product. Exit 0 whenever the data could
     be judged (the verdict is in the output), 1 for an unreadable file, 2 for bad usage.
     """
-    if fmt is None:
-        if output is not None and str(output) != "-":
-            fmt = _VERIFY_EXTENSIONS.get(output.suffix.lower())
-            if fmt is None:
-                raise UsageError(
-                    f"cannot tell the format from {output.name!r}; give --format (md, json, "
-                    "html or pdf)"
-                )
-        else:
-            fmt = VerifyFormat.table
-    if fmt is VerifyFormat.table and output is not None and str(output) != "-":
-        raise UsageError("the table format is for the terminal; write md, json, html or pdf")
-    if fmt is VerifyFormat.pdf and output is None:
-        raise UsageError("pdf is a binary format; give -o FILE (or -o - to pipe it)")
-
+    fmt = _verify_format(fmt, output)
     from nclplan.catalog import load_catalog
     from nclplan.verify.judge import Settings
     from nclplan.verify.ms import parse_tolerance
@@ -517,6 +506,26 @@ def verify(
         config=Settings(tolerance, parse_tolerance(ms_tolerance)),
     )
     _emit_verification(result, fmt, output, force, paper.value)
+
+
+def _verify_format(fmt: VerifyFormat | None, output: Path | None) -> VerifyFormat:
+    """The report format: as given, else from -o's extension, else the terminal table."""
+    to_file = output is not None and str(output) != "-"
+    if fmt is None:
+        if not to_file:
+            return VerifyFormat.table
+        assert output is not None
+        fmt = _VERIFY_EXTENSIONS.get(output.suffix.lower())
+        if fmt is None:
+            raise UsageError(
+                f"cannot tell the format from {output.name!r}; give --format (md, json, html, "
+                "pdf or eln)"
+            )
+    if fmt is VerifyFormat.table and to_file:
+        raise UsageError("the table format is for the terminal; write md, json, html or pdf")
+    if fmt in (VerifyFormat.pdf, VerifyFormat.eln) and output is None:
+        raise UsageError(f"{fmt.value} is a binary format; give -o FILE (or -o - to pipe it)")
+    return fmt
 
 
 def _emit_verification(
@@ -542,6 +551,8 @@ def _emit_verification(
         _emit(report.html(result, svgs, paper), output, force)
     elif fmt is VerifyFormat.pdf:
         _emit(report.pdf(result, svgs, paper), output, force)
+    elif fmt is VerifyFormat.eln:
+        _emit(report.eln(result, svgs, paper), output, force)
     elif output is None or str(output) == "-":
         _emit(report.markdown(result, {}), output, force)
     else:

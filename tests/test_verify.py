@@ -580,3 +580,22 @@ def test_docs_example_is_up_to_date(tmp_path: Path, run_cli: object) -> None:
     keep = [ln for ln in made if not ln.startswith("| **Plan** |")]
     assert keep == [ln for ln in shipped.splitlines() if not ln.startswith("| **Plan** |")]
     assert "consistent" in out.read_text() and (tmp_path / "verify-example-ms.svg").exists()
+
+
+def test_eln_carries_the_plan_the_report_and_the_raw_data(
+    au25_files: tuple[Path, Path], tmp_path: Path, run_cli: object
+) -> None:
+    import zipfile
+
+    uv, ms = au25_files
+    out = tmp_path / "run42.eln"
+    code, _, err = run_cli(  # type: ignore[operator]
+        ["verify", "Au25", "--uvvis", str(uv), "--ms", str(ms), "-o", str(out)]
+    )
+    assert code == 0, err
+    names = {n.split("/", 2)[-1] for n in zipfile.ZipFile(out).namelist()}
+    assert {"plan.json", "verification.json", "verification.md", "data/run42.csv"} <= names
+    assert "data/run42-esi.txt" in names and "verification-uvvis.svg" in names
+    with zipfile.ZipFile(out) as z:
+        raw = next(n for n in z.namelist() if n.endswith("data/run42.csv"))
+        assert z.read(raw) == uv.read_bytes()  # the file as measured, byte for byte

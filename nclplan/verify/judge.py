@@ -189,11 +189,10 @@ def judge_ms(spec: Spectrum, exp: Expectation, s: Settings) -> MSResult:
     product: list[msmod.IonMatch] = []
     if exp.product is not None:
         for cand in _candidates(exp.product, "product", exp.counterion, mz_range):
-            m = msmod.match_ion(cand, peaks, None, s.ms_tolerance)
+            m = msmod.match_ion(cand, peaks, s.ms_tolerance)
             product.append(m)
             if m.found:
                 used |= _mask(peaks, m)
-    main = max((m.intensity for m in product if m.found), default=0.0)
     neighbours: list[msmod.IonMatch] = []
     searched = 0
     free = msmod.Centroids(peaks.mz[~used], peaks.intensity[~used])
@@ -203,12 +202,11 @@ def judge_ms(spec: Spectrum, exp: Expectation, s: Settings) -> MSResult:
     for comp in exp.neighbours:
         for cand in _candidates(comp, "neighbour", None, mz_range, seen or None):
             searched += 1
-            m = msmod.match_ion(cand, free, None, s.ms_tolerance)
+            m = msmod.match_ion(cand, free, s.ms_tolerance)
             if m.found and (m.similarity or 0) >= msmod.ENVELOPE_OK:
                 neighbours.append(m)
                 used |= _mask(peaks, m)
     neighbours.sort(key=lambda m: -m.intensity)
-    _ = main
     reported = [(r, _reported_peak(r, peaks, s)) for r in exp.reported_mz]
     return MSResult(
         spec, peaks, product, neighbours, _unassigned(peaks, used, base), reported, base, searched

@@ -206,9 +206,7 @@ class IonMatch:
     observed: tuple[tuple[float, float, float], ...]  # (computed m/z, measured m/z, intensity)
 
 
-def match_ion(
-    cand: Candidate, peaks: Centroids, tol: float | None, tolerance: Tolerance
-) -> IonMatch:
+def match_ion(cand: Candidate, peaks: Centroids, tolerance: Tolerance) -> IonMatch:
     """Look for every isotopologue of ``cand`` (>= 5 % of its top) among the centroids."""
     rows: list[tuple[float, float, float]] = []
     comp: list[float] = []
@@ -219,7 +217,7 @@ def match_ion(
     for mz, rel in cand.envelope:
         if rel < ENVELOPE_MIN:
             continue
-        t = tolerance.at(mz) if tol is None else tol
+        t = tolerance.at(mz)
         lo, hi = np.searchsorted(peaks.mz, [mz - t, mz + t])
         comp.append(rel)
         if hi > lo:

@@ -263,6 +263,31 @@ def pdf(v: Verification, svgs: dict[str, bytes], paper: str = "a4") -> bytes:
     return out
 
 
+def eln(v: Verification, svgs: dict[str, bytes], paper: str = "a4") -> bytes:
+    """An .eln archive of the plan that carries this report and the raw data files: the plan's
+    documents as ``route -f eln`` writes them, plus ``verification.*``, figures and ``data/``."""
+    import contextlib
+
+    from nclplan import eln as eln_mod
+    from nclplan import export, render
+    from nclplan.errors import RenderError
+
+    plan = v.plan
+    files = {
+        "plan.json": export.dumps(export.plan_to_dict(plan)).encode(),
+        "plan.md": render.markdown(plan).encode(),
+        "verification.json": export.dumps(to_dict(v)).encode(),
+        "verification.md": markdown(v, {k: f"verification-{k}.svg" for k in svgs}).encode(),
+        "verification.html": html(v, svgs, paper).encode(),
+    }
+    files.update({f"verification-{k}.svg": b for k, b in svgs.items()})
+    with contextlib.suppress(RenderError):  # the HTML report carries the same content
+        files["verification.pdf"] = pdf(v, svgs, paper)
+    for path in v.files:
+        files[f"data/{path.name}"] = path.read_bytes()
+    return eln_mod.build(plan, files, body_html=render.html_body(plan))
+
+
 def print_table(v: Verification) -> None:
     """The terminal view: the verdict, then every finding."""
     from rich import box

@@ -8,6 +8,7 @@ from pathlib import Path
 from nclplan.catalog import Catalog
 from nclplan.errors import UsageError
 from nclplan.models import Route
+from nclplan.plan import Plan
 from nclplan.verify import judge
 from nclplan.verify.expect import Expectation, expectation
 from nclplan.verify.spectra import XUnit, read_ms, read_optical
@@ -25,6 +26,8 @@ class Verification:
     ms: judge.MSResult | None
     verdict: judge.Verdict
     config: judge.Settings
+    plan: Plan
+    files: tuple[Path, ...]  # the data files as given, for an .eln archive to carry
 
 
 def verify(
@@ -74,4 +77,6 @@ def verify(
         ms=mr,
         verdict=judge.verdict(exp, uv, em, mr, config),
         config=config,
+        plan=plan,
+        files=tuple(p for p in (uvvis, emission, ms) if p is not None),
     )

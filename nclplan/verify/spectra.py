@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -44,7 +44,6 @@ class Spectrum:
     sample: str | None = None
     centroided: bool = False
     polarity: Literal["positive", "negative"] | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def points(self) -> int:
