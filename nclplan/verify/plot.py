@@ -135,8 +135,8 @@ def emission(r: EmissionResult, tol: float) -> Figure:
             f"max {r.maximum.position:.0f} nm",
             (r.maximum.position, r.maximum.value),
             textcoords="offset points",
-            xytext=(0, 6),
-            ha="center",
+            xytext=(10, -2),
+            ha="left",
             fontsize=7,
         )
         ax.set_xlabel("wavelength / nm")
