@@ -3,7 +3,7 @@
 A balance weighs a few milligrams only to a few percent, and a pipette delivers a few microlitres
 poorly. So: every stock solution of the recipe gets a preparation step with a weighable mass;
 a solid too small to weigh becomes an aliquot of a stock, where the library allows the reagent
-in solution (and fresh, if it must be); and the flask is chosen from the total volume.
+in solution (and fresh, if it must be). Vessels are sized in ``nclplan.vessel``.
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from nclplan.units import Q, fmt, fmt_condition, fmt_in, magnitude
 if TYPE_CHECKING:
     from nclplan.scale import ScaledReagent, ScaledRoute
 
-# Volumetric flasks and cylinders a lab has (mL), and round-bottom flask sizes.
+# Volumetric flasks and cylinders a lab has (mL).
 FLASKS_ML = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000, 2000)
-ROUND_BOTTOM_ML = (5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000)
-MAX_FILL = 0.5  # a stirred flask is at most half full
 MIN_STOCK_MG = 10.0  # weigh at least this much for a stock (±1 % on a 0.1 mg balance)
 # Below these a plain balance or pipette is not accurate to a few percent.
 MIN_WEIGH_MG = 5.0
@@ -113,9 +111,6 @@ def practical(scaled: ScaledRoute) -> tuple[ScaledRoute, list[Prep]]:
         else x
         for x in reagents
     ]
-    vessel = _vessel(reagents)
-    if vessel:
-        preps.insert(0, Prep("", vessel))
     return replace(scaled, reagents=reagents, warnings=scaled.warnings + warnings), preps
 
 
@@ -325,22 +320,3 @@ def _aliquot_for_solid(
     new = replace(s, volume=Q(dosed, "mL"), concentration=conc)
     prep = Prep(s.line.id, text, fresh=s.reagent.stock_fresh)
     return new, prep, note, dosed if same else 0.0
-
-
-def _vessel(reagents: list[ScaledReagent]) -> str | None:
-    total = 0.0
-    for s in reagents:
-        if s.line.stage == "synthesis" and s.volume is not None and s.line.form != "gas":
-            total += magnitude(s.volume, "mL")
-    if total <= 0:
-        return None
-    for size in ROUND_BOTTOM_ML:
-        if total <= size * MAX_FILL:
-            return (
-                f"Set up a {size} mL flask (or vial) with a stir bar: the reaction holds "
-                f"about {fmt_in(total, 'mL')} ({total / size:.0%} full)."
-            )
-    return (
-        f"The reaction holds about {fmt_in(total, 'mL')}: more than a 5 L flask should hold "
-        "half full; split the batch."
-    )

@@ -526,6 +526,7 @@ def _cross_check(route: Route, cat: Catalog, path: Path, lines: dict[tuple[Any, 
             errors.append(f"{where}: {line.reagent!r} has no formula or molar mass")
     if not errors:
         errors += _ratio_problems(route, cat, path)
+    errors += _text_problems(route, path, lines)
     metal = route.metal_line
     reagent = cat.reagents.get(metal.reagent)
     if reagent is not None and reagent.formula is not None:
@@ -546,6 +547,18 @@ def _cross_check(route: Route, cat: Catalog, path: Path, lines: dict[tuple[Any, 
                 errors.append(f"{path}: target.metal_atoms does not match formula")
     if errors:
         raise CatalogError("\n".join(errors))
+
+
+def _text_problems(route: Route, path: Path, lines: dict[tuple[Any, ...], int]) -> list[str]:
+    """Parameter values repeated literally in route text; heating in an open vessel."""
+    from nclplan.params import literal_parameters
+    from nclplan.vessel import heating_messages
+
+    out = []
+    for where, message in literal_parameters(route) + heating_messages(route):
+        loc = tuple(int(p) if p.isdigit() else p for p in where.split("."))
+        out.append(f"{path}:{_line_for(loc, lines)}: {where}: {message}")
+    return out
 
 
 def _ratio_problems(route: Route, cat: Catalog, path: Path) -> list[str]:

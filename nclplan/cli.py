@@ -258,7 +258,7 @@ def _document(plan: Plan, fmt: RouteFormat, paper: str) -> str | bytes:
         files["plan.pdf"] = render.pdf(plan, paper=paper)
     except RenderError as exc:
         _err(f"the .eln archive holds no PDF: {exc}")
-    return eln.build(plan, files, body_html=render.html_body(plan))
+    return eln.build(plan, files)
 
 
 @app.command()
@@ -293,32 +293,22 @@ def sweep(
     """Parameter study: one plan per grid point and one combined reagent list."""
     from nclplan import export
     from nclplan.catalog import load_catalog
-    from nclplan.plan import make_plan
-    from nclplan.sweep import combine, grid
+    from nclplan.sweep import combine, plan_points, settings_object
 
-    points = grid(vary)
-    cat = load_catalog(catalog or ())
-    plans = []
-    for i, point in enumerate(points, start=1):
-        try:
-            plans.append(
-                make_plan(
-                    cat,
-                    target,
-                    route_id=route_id,
-                    scale=scale,
-                    yield_text=yield_,
-                    settings=[*(set_ or []), *point],
-                )
-            )
-        except NclplanError as exc:  # say which point: one pH may make what another cannot
-            exc.args = (f"sweep point {i} ({', '.join(point)}): {exc}",)
-            raise
+    points, plans = plan_points(
+        load_catalog(catalog or ()),
+        target,
+        vary,
+        route_id=route_id,
+        scale=scale,
+        yield_text=yield_,
+        settings=set_,
+    )
     dicts = [export.plan_to_dict(p) for p in plans]
     shopping = combine(dicts)
     if output is None:
         for i, (point, data) in enumerate(zip(points, dicts, strict=True), start=1):
-            line = {"kind": "plan", "point": i, "settings": point, "plan": data}
+            line = {"kind": "plan", "point": i, "settings": settings_object(point), "plan": data}
             sys.stdout.write(export.dumps_line(line))
         sys.stdout.write(export.dumps_line({"kind": "combined_reagents", "reagents": shopping}))
         return
@@ -614,11 +604,12 @@ def show(
 ) -> None:
     """Show a route card: parameters, ranges, references, notes."""
     from nclplan.catalog import load_catalog, resolve
+    from nclplan.params import fill_texts
     from nclplan.terminal import print_card
 
     cat = load_catalog(catalog or ())
     chosen, alternatives = resolve(cat, route_id)
-    print_card(chosen, cat, alternatives)
+    print_card(fill_texts(chosen), cat, alternatives)
 
 
 @app.command()

@@ -18,6 +18,7 @@ from nclplan.models import Num, Provenance, Route
 from nclplan.plan import Plan
 from nclplan.steps import fill_conditions
 from nclplan.units import Q, magnitude, round_sig, to_json
+from nclplan.vessel import SizedVessel
 
 SCHEMA_VERSION = "3"
 
@@ -48,6 +49,12 @@ def _prov(route: Route, *objs: Provenance | None) -> dict[str, str | None]:
         if o is not None and (o.source or o.estimate):
             return {"source": _doi(route, o.source), "estimate": o.estimate}
     return {"source": None, "estimate": None}
+
+
+def _present(**quantities: Any) -> dict[str, Any]:
+    """The quantities that apply, as JSON; one that does not is left out, never null, so that
+    ``pandas.json_normalize`` gives one ``mass.value`` column, not also a ``mass`` of nulls."""
+    return {k: to_json(q) for k, q in quantities.items() if q is not None}
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -134,12 +141,14 @@ def _single(plan: Plan) -> dict[str, Any]:
                 "measure_with": None
                 if x.volume is None or x.line.as_needed
                 else measuring_tool(magnitude(x.volume, "mL")),
-                "molar_mass": to_json(x.molar_mass),
                 "equivalents": None if x.equivalents is None else round_sig(x.equivalents, 6),
-                "amount": to_json(x.amount),
-                "mass": to_json(x.mass),
-                "volume": to_json(x.volume),
-                "concentration": to_json(x.concentration),
+                **_present(
+                    molar_mass=x.molar_mass,
+                    amount=x.amount,
+                    mass=x.mass,
+                    volume=x.volume,
+                    concentration=x.concentration,
+                ),
                 "hazards": [h.code for h in x.reagent.hazards],
                 "made_by": x.line.made_by,
                 **_prov(r, x.line),
@@ -152,15 +161,16 @@ def _single(plan: Plan) -> dict[str, Any]:
                 "action": st.action,
                 "stage": st.stage,
                 "text": st.text,
-                "duration": to_json(st.duration),
-                "temperature": to_json(st.temperature),
+                **_present(duration=st.duration, temperature=st.temperature),
                 "ph": st.ph,
                 "checkpoint": st.checkpoint,
                 "source": _doi(r, st.source),
                 "estimate": st.estimate,
+                "vessel": st.vessel,
             }
             for st in plan.steps
         ],
+        "vessels": [_vessel(r, v) for v in plan.vessels],
         "conditions": [
             {
                 "name": c.name,
@@ -207,6 +217,26 @@ def _single(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _vessel(r: Route, v: SizedVessel) -> dict[str, Any]:
+    unit = "mm" if v.kind == "mortar" else "mL"
+    return {
+        "id": v.id,
+        "kind": v.kind,
+        "label": v.label,
+        "size": None if v.size is None else {"value": v.size, "unit": unit},
+        "count": v.count,
+        "liquid": {"value": round_sig(v.liquid_ml, 6), "unit": "mL"},
+        "solids": {"value": round_sig(v.solids_mg, 6), "unit": "mg"},
+        "fill": None if v.fill is None else round_sig(v.fill, 4),
+        "stir_bar": v.stir_bar,
+        "condenser": v.condenser,
+        "headspace_ratio": None if v.headspace_ratio is None else round_sig(v.headspace_ratio, 4),
+        "published_headspace_ratio": v.published_headspace_ratio,
+        "source": _doi(r, v.source),
+        "estimate": v.estimate,
+    }
+
+
 def dumps(data: Any) -> str:
     """Sorted keys, indent 2, UTF-8 text, trailing newline: byte-identical for equal input."""
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
@@ -248,7 +278,7 @@ def reagents_csv(plan: Plan) -> str:
         def value(q: dict[str, Any] | None) -> str:
             return "" if q is None else f"{q['value']:g}"
 
-        conc = r["concentration"]
+        conc = r.get("concentration")
         writer.writerow(
             [
                 r["id"],
@@ -259,13 +289,13 @@ def reagents_csv(plan: Plan) -> str:
                 r["role"],
                 r["form"],
                 r["stage"],
-                value(r["amount"]),
-                value(r["mass"]),
-                value(r["volume"]),
+                value(r.get("amount")),
+                value(r.get("mass")),
+                value(r.get("volume")),
                 value(conc),
                 "" if conc is None else conc["unit"],
                 "" if r["equivalents"] is None else f"{r['equivalents']:g}",
-                "yes" if r["as_needed"] else "",
+                "true" if r["as_needed"] else "false",
                 r["source"] or "",
                 r["estimate"] or "",
             ]
@@ -376,7 +406,7 @@ def shopping_csv(entries: list[dict[str, Any]]) -> str:
         ]
     )
     for e in entries:
-        conc = e["concentration"]
+        conc = e.get("concentration")
         w.writerow(
             [
                 e["name"],
@@ -385,10 +415,10 @@ def shopping_csv(entries: list[dict[str, Any]]) -> str:
                 e["form"],
                 "" if conc is None else f"{conc['value']:g} {conc['unit']}",
                 *(
-                    "" if e[k] is None else f"{e[k]['value']:g}"
+                    "" if e.get(k) is None else f"{e[k]['value']:g}"
                     for k in ("amount", "mass", "volume")
                 ),
-                "yes" if e["as_needed"] else "",
+                "true" if e["as_needed"] else "false",
             ]
         )
     return buf.getvalue()

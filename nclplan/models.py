@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _ID = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 Identifier = Annotated[str, Field(pattern=_ID, min_length=1, max_length=64)]
 
@@ -354,8 +355,44 @@ class Condition(Provenance):
         return out
 
 
+VesselKind = Literal[
+    "vial", "sealed-vial", "round-bottom", "schlenk", "beaker", "mortar", "centrifuge-tube"
+]
+
+
+class Vessel(Provenance):
+    """A vessel of the route: steps name it (``vessel: flask``) and it is sized from its contents.
+
+    ``headspace_ratio`` is the gas volume over the liquid volume of the published recipe, for a
+    sealed vessel whose headspace holds a reagent (CO): the plan keeps that ratio instead of a
+    fill rule. ``condenser`` says a reflux condenser is fitted (heating for hours, or near the
+    boiling point, in an open vessel needs one).
+    """
+
+    id: Identifier
+    kind: VesselKind
+    label: str | None = None  # "etching flask": how later steps call it
+    stir_bar: bool = False
+    condenser: bool = False
+    headspace_ratio: Num | None = None
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Vessel:
+        if self.headspace_ratio is not None and self.kind != "sealed-vial":
+            raise ValueError("only a sealed vessel keeps a headspace ratio")
+        if self.condenser and self.kind in ("sealed-vial", "mortar", "centrifuge-tube", "vial"):
+            raise ValueError(f"a {self.kind} takes no reflux condenser")
+        return self
+
+
 class Step(Provenance):
-    """One step. ``text`` names reagent lines as ``{id}``; they are replaced by scaled amounts."""
+    """One step. ``text`` names reagent lines as ``{id}``; they are replaced by scaled amounts.
+
+    ``{cond:name}`` is a condition's value in force (``{published:name}``: as published) and
+    ``{vessel:id}`` the vessel, sized (the first use says its size and fill, later uses name it).
+    ``vessel`` is where the step's reagents go; ``transfer`` moves the whole contents of another
+    vessel into it.
+    """
 
     action: Identifier
     text: str
@@ -364,7 +401,15 @@ class Step(Provenance):
     temperature: Num | None = None
     ph: Num | None = None
     checkpoint: str | None = None
-    condition: Identifier | None = None  # a parameter whose --set value this step follows
+    # Parameters whose --set value this step's temperature, duration or pH follows.
+    condition: list[Identifier] = []
+    vessel: Identifier | None = None
+    transfer: Identifier | None = None
+
+    @field_validator("condition", mode="before")
+    @classmethod
+    def _one_or_more(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
 
     def numbers(self) -> list[tuple[str, Num]]:
         return [
@@ -477,6 +522,7 @@ class Route(_Strict):
     summary: str
     reagents: list[ReagentLine] = Field(min_length=1)
     conditions: list[Condition] = []
+    vessels: list[Vessel] = []
     steps: list[Step] = Field(min_length=1)
     yield_: Yield | None = Field(default=None, alias="yield")
     fingerprints: list[Fingerprint] = []
@@ -515,30 +561,100 @@ class Route(_Strict):
                 ref = getattr(c, key)
                 if ref is not None and ref not in ids:
                     raise ValueError(f"conditions.{i}.{key}: {ref!r} is not a reagent line id")
-        for i, step in enumerate(self.steps):
-            for name in re.findall(r"\{([^{}]*)\}", step.text):
-                if name.startswith("cond:"):
-                    cond = conditions.get(name[5:])
+        self._check_steps(ids, conditions)
+        self._check_vessels()
+        return self
+
+    def _check_steps(self, ids: list[str], conditions: dict[str, Condition]) -> None:
+        for where, text in self.text_fields():
+            for name in _PLACEHOLDER.findall(text):
+                if where == "title":
+                    raise ValueError("title: a title names no placeholder")
+                if name.startswith(("cond:", "published:")):
+                    cond = conditions.get(name.split(":", 1)[1])
                     if cond is None or cond.value is None:
-                        raise ValueError(
-                            f"steps.{i}.text: {{{name}}} is not a condition with a value"
-                        )
-                elif name.startswith("adjust:"):
+                        raise ValueError(f"{where}: {{{name}}} is not a condition with a value")
+                elif name.startswith("adjust:") and where.endswith(".text"):
                     cond = conditions.get(name[7:])
                     if cond is None or cond.value is None or not (cond.base or cond.acid):
                         raise ValueError(
-                            f"steps.{i}.text: {{{name}}} is not a condition with a value and a "
+                            f"{where}: {{{name}}} is not a condition with a value and a "
                             "base or acid line"
                         )
+                elif not where.startswith("steps.") or where.endswith(".checkpoint"):
+                    raise ValueError(
+                        f"{where}: only {{cond:...}} or {{published:...}} may stand here, "
+                        f"not {{{name}}}"
+                    )
+                elif name.startswith("vessel:"):
+                    if name[7:] not in {v.id for v in self.vessels}:
+                        raise ValueError(f"{where}: {{{name}}} is not a vessel of the route")
                 elif name not in ids:
-                    raise ValueError(f"steps.{i}.text: {{{name}}} is not a reagent line id")
-            if step.condition is not None and (
-                step.condition not in conditions or conditions[step.condition].value is None
-            ):
-                raise ValueError(
-                    f"steps.{i}.condition: {step.condition!r} is not a condition with a value"
-                )
-        return self
+                    raise ValueError(f"{where}: {{{name}}} is not a reagent line id")
+        for i, step in enumerate(self.steps):
+            for name in step.condition:
+                if name not in conditions or conditions[name].value is None:
+                    raise ValueError(
+                        f"steps.{i}.condition: {name!r} is not a condition with a value"
+                    )
+
+    def _check_vessels(self) -> None:
+        """Every step that adds a measured reagent says where; every vessel is used and named."""
+        vessels = [v.id for v in self.vessels]
+        if len(set(vessels)) != len(vessels):
+            raise ValueError("vessels: two vessels have the same id")
+        measured = {r.id for r in self.reagents if not r.as_needed}
+        used: set[str] = set()
+        for i, step in enumerate(self.steps):
+            for key in ("vessel", "transfer"):
+                v = getattr(step, key)
+                if v is not None and v not in vessels:
+                    raise ValueError(f"steps.{i}.{key}: {v!r} is not a vessel of the route")
+            if step.transfer is not None and step.transfer not in used:
+                raise ValueError(f"steps.{i}.transfer: {step.transfer!r} is not in use yet")
+            named = set(_PLACEHOLDER.findall(step.text))
+            if step.vessel is None and named & measured:
+                raise ValueError(f"steps.{i}.vessel: the step adds reagents but names no vessel")
+            if step.vessel is not None and step.vessel not in used:
+                if f"vessel:{step.vessel}" not in named:
+                    raise ValueError(
+                        f"steps.{i}.text: first use of vessel {step.vessel!r}: name it as "
+                        f"{{vessel:{step.vessel}}} so the plan says its size"
+                    )
+                used.add(step.vessel)
+        unused = [v for v in vessels if v not in used]
+        if unused:
+            raise ValueError(f"vessels: {', '.join(unused)} is used by no step")
+
+    def text_fields(self) -> list[tuple[str, str]]:
+        """Every route text a plan or a route card prints, with its field path."""
+        out: list[tuple[str, str]] = [("title", self.title), ("summary", self.summary)]
+        if self.target.isolated_as:
+            out.append(("target.isolated_as", self.target.isolated_as))
+        for i, r in enumerate(self.reagents):
+            out += [
+                (f"reagents.{i}.{k}", t)
+                for k in ("medium", "note", "target")
+                if (t := getattr(r, k))
+            ]
+        for i, c in enumerate(self.conditions):
+            if c.text:
+                out.append((f"conditions.{i}.text", c.text))
+        for i, s in enumerate(self.steps):
+            out.append((f"steps.{i}.text", s.text))
+            if s.checkpoint:
+                out.append((f"steps.{i}.checkpoint", s.checkpoint))
+        for i, f in enumerate(self.fingerprints):
+            if f.note:
+                out.append((f"fingerprints.{i}.note", f.note))
+        out += [(f"hazards.{i}.text", h.text) for i, h in enumerate(self.hazards)]
+        if self.purification:
+            out.append(("purification", self.purification))
+        if self.yield_ is not None:
+            out.append(("yield.basis", self.yield_.basis))
+        out += [(f"scale_notes.{i}", t) for i, t in enumerate(self.scale_notes)]
+        out += [(f"notes.{i}", t) for i, t in enumerate(self.notes)]
+        return out
 
     def provenance_walk(self) -> list[tuple[str, Provenance | None, Num]]:
         """Every number of the route with the object it inherits provenance from."""
@@ -549,6 +665,9 @@ class Route(_Strict):
             out += [(f"conditions.{i}.{k}", c, n) for k, n in c.numbers()]
         for i, s in enumerate(self.steps):
             out += [(f"steps.{i}.{k}", s, n) for k, n in s.numbers()]
+        for i, v in enumerate(self.vessels):
+            if v.headspace_ratio is not None:
+                out.append((f"vessels.{i}.headspace_ratio", v, v.headspace_ratio))
         for i, f in enumerate(self.fingerprints):
             out += [(f"fingerprints.{i}.values.{j}", f, n) for j, n in enumerate(f.values)]
         if self.yield_ is not None:

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from nclplan.errors import UsageError
 from nclplan.models import Condition, Num, Reagent, ReagentLine, Route, Step, Target
-from nclplan.units import convert, dimension, fmt_stated, magnitude, parse_quantity
+from nclplan.units import convert, dimension, fmt_number, fmt_stated, magnitude, parse_quantity
 
+_M = TypeVar("_M", bound=BaseModel)
 _SETTING = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.+?)\s*$")
 # Names chemists type for the usual parameters.
 ALIASES = {"ph": "ph", "t": "temperature", "temp": "temperature"}
@@ -218,16 +223,154 @@ def _set_ratio(
 
 
 def _follow(step: Step, name: str, value: Num) -> Step:
-    if step.condition != name:
+    if name not in step.condition:
         return step
-    dim = dimension(value.unit) if value.unit else ""
-    field = (
-        "ph"
-        if not value.unit
-        else "temperature"
-        if dim == "[temperature]"
-        else ("duration" if dim == "[time]" else None)
-    )
+    field = _field_for(name, value)
     if field is None:
         return step
     return step.model_copy(update={field: value, "estimate": value.estimate})
+
+
+_COND = re.compile(r"\{(cond|published):([^{}]*)\}")
+
+
+def fill_texts(route: Route, published: Route | None = None) -> Route:
+    """The route with every ``{cond:name}`` of its printed texts replaced by the value in force.
+
+    Texts name a parameter's value only through the placeholder (``nclplan check`` refuses a
+    literal repeat), so a ``--set`` value reaches the summary, the stocks, every step and note.
+    ``{published:name}`` is the value of ``published`` (the route as read), for a note that
+    reports what the paper used. Reagent and vessel placeholders are left for the step builder.
+    """
+
+    sources = {
+        "cond": {c.name: c.value for c in route.conditions},
+        "published": {c.name: c.value for c in (published or route).conditions},
+    }
+
+    def value(m: re.Match[str]) -> str:
+        num = sources[m.group(1)][m.group(2)]
+        assert num is not None  # checked when the route was loaded
+        return _stated(num.value, num.unit)
+
+    def sub(text: str | None) -> str | None:
+        if text is None or "{" not in text:
+            return text
+        return _COND.sub(value, text)
+
+    def each(items: list[_M], *keys: str) -> list[_M]:  # the objects whose texts hold a value
+        return [
+            x.model_copy(update={k: sub(getattr(x, k)) for k in keys})
+            if any("{" in (getattr(x, k) or "") for k in keys)
+            else x
+            for x in items
+        ]
+
+    update: dict[str, object] = {
+        "summary": sub(route.summary),
+        "target": route.target.model_copy(update={"isolated_as": sub(route.target.isolated_as)}),
+        "reagents": each(route.reagents, "medium", "note", "target"),
+        "conditions": each(route.conditions, "text"),
+        "steps": each(route.steps, "text", "checkpoint"),
+        "fingerprints": each(route.fingerprints, "note"),
+        "hazards": each(route.hazards, "text"),
+        "purification": sub(route.purification),
+        "scale_notes": [sub(t) for t in route.scale_notes],
+        "notes": [sub(t) for t in route.notes],
+    }
+    if route.yield_ is not None:
+        update["yield_"] = route.yield_.model_copy(update={"basis": sub(route.yield_.basis)})
+    return route.model_copy(update=update)
+
+
+@lru_cache(maxsize=1024)
+def _stated(value: float, unit: str) -> str:
+    # Cached: a sweep fills the same few values into the same texts thousands of times.
+    return fmt_stated(value, unit)
+
+
+def _literal_patterns(cond: Condition) -> list[re.Pattern[str]]:
+    """How a text would spell the condition's value: ``37 °C``, ``12 h``, ``pH 12``."""
+    assert cond.value is not None
+    value, unit = cond.value.value, cond.value.unit
+    num = re.escape(fmt_number(value, 3, trailing=False))
+    tail = r"(?:\.0+)?(?![\d.])"
+    lead = r"(?<![\d.])"
+    if cond.controls is not None:
+        return [re.compile(rf"{lead}{num}{tail}\s*(?:eq\b|equiv|equivalents?\b)", re.I)]
+    if not unit:
+        if cond.name == "ph":
+            return [re.compile(rf"\bpH\b[^0-9.;]{{0,20}}{lead}{num}{tail}")]
+        return []
+    dim = dimension(unit)
+    if dim == "[temperature]":
+        c = re.escape(fmt_number(convert(value, unit, "degC"), 3, trailing=False))
+        return [re.compile(rf"{lead}{c}{tail}\s*(?:°\s*C|degC|℃)")]
+    if dim == "[time]":
+        words = {"h": r"h\b|hours?\b|hr\b", "min": r"min\b|minutes?\b", "d": r"d\b|days?\b"}
+        out = []
+        for u, w in words.items():
+            n = convert(value, unit, u)
+            if n >= 1 and abs(n - round(n, 2)) < 1e-9:
+                out.append(
+                    re.compile(
+                        rf"{lead}{re.escape(fmt_number(n, 3, trailing=False))}{tail}"
+                        rf"[\s-]*(?:{w})"
+                    )
+                )
+        return out
+    return [re.compile(rf"{lead}{num}{tail}\s*{re.escape(unit)}")]
+
+
+def literal_parameters(route: Route) -> list[tuple[str, str]]:
+    """Places where a route repeats a parameter's value instead of naming the parameter.
+
+    A literal ``37 °C`` in a step stays 37 °C when the chemist sets ``--set temperature=4degC``;
+    ``{cond:temperature}`` follows. A step's temperature, duration or pH equal to a parameter's
+    value must follow it (``condition: [temperature]``). Returns (field path, message) pairs.
+    """
+    out: list[tuple[str, str]] = []
+    params = [c for c in route.conditions if c.parameter and c.value is not None]
+    for cond in params:
+        assert cond.value is not None
+        patterns = _literal_patterns(cond)
+        stated = fmt_stated(cond.value.value, cond.value.unit)
+        for where, text in route.text_fields():
+            plain = _COND.sub("", text)
+            if any(p.search(plain) for p in patterns):
+                out.append(
+                    (
+                        where,
+                        f"repeats the value of parameter {cond.name} ({stated}): "
+                        f"write {{cond:{cond.name}}}",
+                    )
+                )
+        field = _field_for(cond.name, cond.value)
+        if field is None:
+            continue
+        for i, step in enumerate(route.steps):
+            num = getattr(step, field)
+            if num is None or cond.name in step.condition:
+                continue
+            same_dim = (num.unit == "") == (cond.value.unit == "") and (
+                not num.unit or dimension(num.unit) == dimension(cond.value.unit)
+            )
+            if same_dim and abs(
+                convert(num.value, num.unit, cond.value.unit) - cond.value.value
+            ) < 1e-9 * max(1.0, abs(cond.value.value)):
+                out.append(
+                    (
+                        f"steps.{i}.{field}",
+                        f"is the value of parameter {cond.name} ({stated}): "
+                        f"add condition: [{cond.name}] to the step",
+                    )
+                )
+    return out
+
+
+def _field_for(name: str, value: Num) -> str | None:
+    """The step field a parameter of this unit sets (None: the parameter sets no step field)."""
+    if not value.unit:
+        return "ph" if name == "ph" else None
+    dim = dimension(value.unit)
+    return {"[temperature]": "temperature", "[time]": "duration"}.get(dim)

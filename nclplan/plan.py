@@ -16,9 +16,10 @@ from nclplan.errors import NclplanError, UsageError
 from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
 from nclplan.hazards import build_hazards, hazard_warnings, reagent_hazards
 from nclplan.models import Route
-from nclplan.params import apply_settings, parse_settings
+from nclplan.params import apply_settings, fill_texts, parse_settings
 from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
 from nclplan.steps import PlanStep, build_steps
+from nclplan.vessel import SizedVessel, open_heating_warnings, size_vessels
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Plan:
     estimated: int  # numbers of the route marked as estimates
     purification: str | None  # the route's words plus the purification blocks it refers to
     stages: tuple[Plan, ...] = ()  # precursor plans, in the order they are made (deepest first)
+    vessels: tuple[SizedVessel, ...] = ()  # the route's vessels, sized for this plan
     # A precursor stage makes this much more than the next stage consumes (losses, the purity
     # check the next stage asks for); None for the plan the user asked for.
     surplus: float | None = None
@@ -113,13 +115,18 @@ def make_plan(
     route, alternatives = resolve(cat, target, route_id)
     published_route = route
     applied = apply_settings(route, cat.reagents, parse_settings(settings or []))
-    route = applied.route
+    route = fill_texts(applied.route, published_route)
     scaled = scale_route(route, cat.reagents, request, yield_override)
     extra = [f"Expected product: {e}" for e in applied.expected] + applied.warnings
     if extra:
         scaled = replace(scaled, warnings=extra + scaled.warnings)
     scaled, preps = practical(scaled)
-    steps = build_steps(scaled, preps)
+    vessels, vessel_notes = size_vessels(scaled)
+    if applied.settings:  # a --set temperature or time may turn a step into open heating
+        vessel_notes += open_heating_warnings(route)
+    if vessel_notes:
+        scaled = replace(scaled, warnings=scaled.warnings + vessel_notes)
+    steps = build_steps(scaled, preps, vessels)
     hazards = build_hazards(scaled, cat.reagents)
     scaled = replace(scaled, warnings=scaled.warnings + hazard_warnings(reagent_hazards(scaled)))
     reported, estimated = count_provenance(published_route)
@@ -147,6 +154,7 @@ def make_plan(
         estimated=estimated,
         purification="\n\n".join(parts) or None,
         stages=stages,
+        vessels=tuple(vessels),
     )
 
 

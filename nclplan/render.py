@@ -258,10 +258,12 @@ def _shopping(plan: Plan) -> list[dict[str, str]]:
 
     rows = []
     for e in plan_to_dict(plan)["shopping_list"]:
-        total = [fmt(Q(e[k]["value"], e[k]["unit"])) for k in ("mass", "volume", "amount") if e[k]]
+        total = [
+            fmt(Q(e[k]["value"], e[k]["unit"])) for k in ("mass", "volume", "amount") if e.get(k)
+        ]
         if not total:  # wash solvents, gases: no amount to add up
             total = ["as needed"]
-        conc = e["concentration"]
+        conc = e.get("concentration")
         rows.append(
             {
                 "name": e["name"],

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from nclplan.bench import Prep
     from nclplan.models import Condition, Route
     from nclplan.scale import ScaledReagent, ScaledRoute
+    from nclplan.vessel import SizedVessel
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class PlanStep:
     checkpoint: str | None
     source: str | None
     estimate: str | None
+    vessel: str | None = None  # id of the route's vessel the step works in
 
 
 def describe(s: ScaledReagent) -> str:
@@ -84,12 +86,23 @@ def fill_conditions(text: str, route: Route) -> str:
     return _PLACEHOLDER.sub(value, text)
 
 
-def build_steps(scaled: ScaledRoute, preps: list[Prep] | None = None) -> list[PlanStep]:
+def build_steps(
+    scaled: ScaledRoute,
+    preps: list[Prep] | None = None,
+    vessels: list[SizedVessel] | None = None,
+) -> list[PlanStep]:
     by_id = {r.line.id: r for r in scaled.reagents}
     conditions = {c.name: c for c in scaled.route.conditions}
+    sized = {v.id: v for v in vessels or []}
+    named: set[str] = set()
 
     def fill(m: re.Match[str]) -> str:
         name = m.group(1)
+        if name.startswith("vessel:"):
+            v = sized[name[7:]]
+            first = v.id not in named
+            named.add(v.id)
+            return v.first_use() if first else v.later_use()
         if name.startswith("cond:"):
             value = conditions[name[5:]].value
             assert value is not None  # checked when the route was loaded
@@ -98,7 +111,7 @@ def build_steps(scaled: ScaledRoute, preps: list[Prep] | None = None) -> list[Pl
             return adjust_text(conditions[name[7:]], by_id)
         return describe(by_id[name])
 
-    # Stable stocks and the set-up come first; a fresh stock right before its first use.
+    # Stable stocks come first; a fresh stock right before its first use.
     route_steps = scaled.route.steps
     first_use: dict[str, int] = {}
     for i, step in enumerate(route_steps):
@@ -115,9 +128,11 @@ def build_steps(scaled: ScaledRoute, preps: list[Prep] | None = None) -> list[Pl
             steps.append(_prep_step(len(steps) + 1, p))
 
     add_preps(-1)
+    current: str | None = None  # a synthesis step without a vessel goes on in the last one
     for i, step in enumerate(route_steps):
         add_preps(i)
         text = _PLACEHOLDER.sub(fill, step.text)
+        current = step.vessel or (current if step.stage == "synthesis" else None)
         if step.text.startswith("{"):  # a sentence that opens with a filled-in instruction
             text = text[:1].upper() + text[1:]
         steps.append(
@@ -138,6 +153,7 @@ def build_steps(scaled: ScaledRoute, preps: list[Prep] | None = None) -> list[Pl
                 checkpoint=step.checkpoint,
                 source=step.source,
                 estimate=step.estimate,
+                vessel=current,
             )
         )
     return steps

@@ -10,10 +10,14 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nclplan.errors import UsageError
 from nclplan.units import fmt_number
+
+if TYPE_CHECKING:
+    from nclplan.catalog import Catalog
+    from nclplan.plan import Plan
 
 MAX_POINTS = 10_000
 _VARY = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=\s*(.+?)\s*$")
@@ -70,6 +74,56 @@ def grid(specs: list[str]) -> list[list[str]]:
     ]
 
 
+def plan_points(
+    cat: Catalog,
+    target: str,
+    vary: list[str],
+    *,
+    route_id: str | None = None,
+    scale: str = "1x",
+    yield_text: str | None = None,
+    settings: list[str] | None = None,
+) -> tuple[list[list[str]], list[Plan]]:
+    """The grid's points and one plan per point (fixed ``settings`` first, then the point's)."""
+    from nclplan.errors import NclplanError
+    from nclplan.plan import make_plan
+
+    points = grid(vary)
+    plans = []
+    for i, point in enumerate(points, start=1):
+        try:
+            plans.append(
+                make_plan(
+                    cat,
+                    target,
+                    route_id=route_id,
+                    scale=scale,
+                    yield_text=yield_text,
+                    settings=[*(settings or []), *point],
+                )
+            )
+        except NclplanError as exc:  # say which point: one pH may make what another cannot
+            exc.args = (f"sweep point {i} ({', '.join(point)}): {exc}",)
+            raise
+    return points, plans
+
+
+def settings_object(point: list[str]) -> dict[str, float | str]:
+    """A point's settings as JSON: ``{"pH": 10.5}``; a value with a unit stays text ("4degC")."""
+    out: dict[str, float | str] = {}
+    for setting in point:
+        name, value = setting.split("=", 1)
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            out[name] = value
+            continue
+        out[name] = int(number) if number.is_integer() and "." not in value else number
+    return out
+
+
 def combine(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One shopping list: per reagent (and stock concentration), the totals over all plans."""
     totals: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -77,7 +131,7 @@ def combine(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for r in plan["reagents"]:
             if r.get("made_by"):  # an intermediate made by an earlier stage is not bought
                 continue
-            conc = r["concentration"]
+            conc = r.get("concentration")
             key = (
                 r["formula"] or r["name"],
                 r["form"],
@@ -92,24 +146,23 @@ def combine(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "form": r["form"],
                     "concentration": conc,
                     "as_needed": False,
-                    "amount": None,
-                    "mass": None,
-                    "volume": None,
                 },
             )
             entry["as_needed"] = entry["as_needed"] or r["as_needed"]
             for k in ("amount", "mass", "volume"):
-                q = r[k]
+                q = r.get(k)
                 if q is None:
                     continue
-                if entry[k] is None:
+                if k not in entry:
                     entry[k] = {"value": 0.0, "unit": q["unit"]}
                 entry[k]["value"] += q["value"]
     out = []
     for key in sorted(totals, key=lambda k: (totals[k]["name"], k)):
         e = totals[key]
+        if e["concentration"] is None:  # left out where it does not apply, like a plan's
+            del e["concentration"]
         for k in ("amount", "mass", "volume"):
-            if e[k] is not None:
+            if k in e:
                 e[k]["value"] = float(f"{e[k]['value']:.6g}")
         out.append(e)
     return out

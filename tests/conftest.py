@@ -15,6 +15,11 @@ DATA = Path(__file__).parent / "data"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden/*")
+    parser.addoption(
+        "--importers",
+        action="store_true",
+        help="run the real ELN importers (tests/test_importers.py; needs ../shared, root, apt)",
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -26,12 +26,6 @@ def test_fresh_stocks_say_so(catalog: Catalog) -> None:
     assert "ice-cold" in prep.text
 
 
-def test_vessel_from_total_volume(catalog: Catalog) -> None:
-    plan = make_plan(catalog, "au25-mba-co")  # 9.5 + 0.4 + 0.25 = 10.15 mL -> 25 mL, 41 %
-    assert plan.steps[0].action == "set_up"
-    assert "25 mL flask" in plan.steps[0].text and "41% full" in plan.steps[0].text
-
-
 def test_toabr_has_no_stock_solvent_so_it_is_only_warned(catalog: Catalog) -> None:
     route = catalog.routes["au25-pet-thf"]
     new, _ = practical(scale_route(route, catalog.reagents, parse_scale("0.01x")))

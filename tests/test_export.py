@@ -31,6 +31,7 @@ TOP_KEYS = {
     "provenance",
     "stages",
     "shopping_list",
+    "vessels",
 }
 REAGENT_KEYS = {
     "id",
@@ -66,7 +67,9 @@ STEP_KEYS = {
     "checkpoint",
     "source",
     "estimate",
+    "vessel",
 }
+OMITTABLE = {"molar_mass", "amount", "mass", "volume", "concentration", "duration", "temperature"}
 CANONICAL = {"mass": "mg", "amount": "mmol", "volume": "mL", "molar_mass": "g/mol"}
 
 
@@ -100,15 +103,18 @@ def test_contract_keys_and_units(catalog: Catalog) -> None:
     assert set(data["scale"]["expected_yield"]) >= {"value", "basis", "source"}
     assert data["product"]["mass"] == {"value": 50.0, "unit": "mg"}
     for r in data["reagents"]:
-        assert set(r) == REAGENT_KEYS
+        # a quantity that does not apply is left out, never null (schema_version 3)
+        assert REAGENT_KEYS - OMITTABLE <= set(r) <= REAGENT_KEYS
+        assert None not in [r.get(k, 0) for k in OMITTABLE]
         for key, unit in CANONICAL.items():
-            if r[key] is not None:
+            if key in r:
                 assert r[key]["unit"] == unit
     for s in data["steps"]:
-        assert set(s) == STEP_KEYS
-        if s["duration"] is not None:
+        assert STEP_KEYS - OMITTABLE <= set(s) <= STEP_KEYS
+        assert None not in [s.get(k, 0) for k in OMITTABLE]
+        if "duration" in s:
             assert s["duration"]["unit"] == "min"
-        if s["temperature"] is not None:
+        if "temperature" in s:
             assert s["temperature"]["unit"] == "degC"
 
 

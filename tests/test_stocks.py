@@ -81,8 +81,9 @@ def test_aliquots_belong_in_their_vessel_on_every_route(catalog: Catalog) -> Non
                     continue
                 aliquots += 1
                 prep = next(
-                    s.text for s in plan.steps if s.action == "prepare" and "; use " in s.text
-                    and x.reagent.label in s.text
+                    s.text
+                    for s in plan.steps
+                    if s.action == "prepare" and "; use " in s.text and x.reagent.label in s.text
                 )
                 first = next(s for s in route.steps if f"{{{x.line.id}}}" in s.text)
                 names = set(re.findall(r"\{([^{}]*)\}", first.text))

@@ -285,7 +285,7 @@ def eln(v: Verification, svgs: dict[str, bytes], paper: str = "a4") -> bytes:
         files["verification.pdf"] = pdf(v, svgs, paper)
     for path in v.files:
         files[f"data/{path.name}"] = path.read_bytes()
-    return eln_mod.build(plan, files, body_html=render.html_body(plan))
+    return eln_mod.build(plan, files)
 
 
 def print_table(v: Verification) -> None:
