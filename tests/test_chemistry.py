@@ -179,3 +179,14 @@ def test_unreachable_ion_charge_is_a_usage_error() -> None:
         chemistry.cluster_report("Au25(PET)18", ion_charges=(-2,))
     with pytest.raises(UsageError, match="18 acidic protons"):
         chemistry.cluster_report("Au25(p-MBA)18", ion_charges=(-19,))
+
+
+def test_python_api_lists_the_asked_ion_charges() -> None:
+    import nclplan
+
+    result = nclplan.cluster("Au25(MBA)18", charge=-1, ion_charges=[-3, -5])
+    data = result.to_dict()
+    assert data["schema_version"] == "2" and data["electrons"] == 8
+    assert [i["label"] for i in data["ions"]] == ["[M-2H]3-", "[M-4H]5-"]
+    salt = nclplan.cluster("[Au25(SC2H4Ph)18]-", counterion="TOA").to_dict()["salt"]
+    assert salt["average_mass"] == {"value": pytest.approx(7861.05, abs=0.01), "unit": "g/mol"}
