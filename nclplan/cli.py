@@ -454,8 +454,8 @@ def verify(
         typer.Option(
             "--format",
             "-f",
-            help="Output [default: table, or from -o's extension]; eln: the plan's archive "
-            "with this report and the data files.",
+            help="Output format (default: table, or from -o's extension); eln: the plan's "
+            "archive with this report and the data files.",
             show_default=False,
         ),
     ] = None,

@@ -253,7 +253,7 @@ def test_mass_spectra_from_text_and_mzml_agree(tmp_path: Path) -> None:
         ("bad-number.csv", r"bad-number.csv:4: expected two numbers \(x, y\), found '302,abc'"),
         ("three-columns.tsv", r"three-columns.tsv:2: expected two columns \(x, y\), found 4"),
         ("empty.csv", r"empty.csv: no data lines"),
-        ("broken.jdx", r"broken.jdx: not a readable JCAMP-DX file"),
+        ("broken.jdx", r"broken.jdx: not a readable JCAMP-DX file \(missing or malformed ##FIRSTX"),
         ("two-blocks.txt", r"two-blocks.txt:5: a second block of data"),
         ("missing.csv", r"missing.csv: no such file"),
     ],

@@ -256,6 +256,11 @@ def read_jcamp(path: Path) -> tuple[Array, Array, XUnit | None]:
         data = jcamp.readfile(str(path))
     except FileNotFoundError as exc:
         raise SpectrumError(f"{path}: no such file") from exc
+    except KeyError as exc:  # a label the data block needs is absent
+        label = str(exc.args[0]).upper() if exc.args else "?"
+        raise SpectrumError(
+            f"{path}: not a readable JCAMP-DX file (missing or malformed ##{label}=)"
+        ) from exc
     except Exception as exc:  # the reader raises bare ValueError/IndexError on malformed files
         raise SpectrumError(
             f"{path}: not a readable JCAMP-DX file ({exc})".splitlines()[0]
