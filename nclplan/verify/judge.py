@@ -170,6 +170,13 @@ def _candidates(
     wanted = _charges(comp, acidic) if charges is None else charges
     sodium = MAX_SODIUM if acidic and role == "product" else 0
     lo, hi = mz_range
+    if role == "neighbour":
+        # skip the isotope calculation for a composition none of whose ions can be in range
+        from nclplan.chemistry import molar_mass
+
+        mass = molar_mass(cluster.text)
+        if not any(lo - 100 <= mass / abs(z) <= hi + 100 for z in wanted):
+            return []
     return [
         msmod.Candidate(comp.text, comp.charge, role, ion, env, comp.source)
         for ion, env in msmod.ions_for(
