@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from nclplan.catalog import Catalog
 from nclplan.chemistry import parse_cluster
 from nclplan.errors import UsageError
-from nclplan.verify import signal as sig
 from nclplan.verify.judge import Settings
 from nclplan.verify.ms import Tolerance, parse_tolerance, shifted_ion
 from nclplan.verify.run import Verification, verify
@@ -147,31 +146,6 @@ def write_jcamp(path: Path, x: np.ndarray, y: np.ndarray, xunits: str = "NANOMET
 
 def run(cat: Catalog, target: str, **kw: object) -> Verification:
     return verify(cat, target, **kw)  # type: ignore[arg-type]
-
-
-# ---- numerics against scipy ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("window", "poly", "deriv"), [(49, 3, 0), (49, 3, 2), (7, 2, 1), (5, 3, 2)]
-)
-def test_savitzky_golay_equals_scipy(window: int, poly: int, deriv: int) -> None:
-    from scipy.signal import savgol_filter
-
-    y = np.cumsum(np.random.default_rng(3).normal(size=1500))
-    ours = sig.savgol(y, window, poly, deriv, 0.5)
-    assert np.allclose(ours, savgol_filter(y, window, poly, deriv=deriv, delta=0.5), atol=1e-9)
-
-
-def test_peak_finding_equals_scipy() -> None:
-    from scipy.signal import find_peaks, peak_prominences
-
-    y = np.cumsum(np.random.default_rng(4).normal(size=2000))
-    peaks = sig.local_maxima(y)
-    assert np.array_equal(peaks, find_peaks(y)[0])
-    assert np.allclose(sig.prominences(y, peaks), peak_prominences(y, peaks)[0])
-    ours = sig.find_peaks(y, height=float(np.median(y)), prominence=3.0)
-    assert np.array_equal(ours, find_peaks(y, height=float(np.median(y)), prominence=3.0)[0])
 
 
 def test_isotope_envelope_shift_equals_molmass_of_the_ion() -> None:

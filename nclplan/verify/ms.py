@@ -61,7 +61,7 @@ def centroid(spec: Spectrum) -> Centroids:
     if spec.centroided:
         keep = spec.y > 0
         return Centroids(spec.x[keep], spec.y[keep])
-    from nclplan.verify.signal import find_peaks
+    from scipy.signal import find_peaks
 
     y = spec.y
     top = float(y.max()) if y.size else 0.0
@@ -72,7 +72,7 @@ def centroid(spec: Spectrum) -> Centroids:
     # a peak must stand out of the noise, and so must the dip that separates it from the next:
     # noise on a well-sampled peak makes extra maxima that are not peaks of their own
     floor = NOISE_SIGMAS * noise
-    idx = find_peaks(
+    idx, _ = find_peaks(
         y, height=max(MIN_RELATIVE_PEAK * top, float(np.median(y)) + floor), prominence=floor
     )
     idx = idx[(idx > 0) & (idx < y.size - 1)]

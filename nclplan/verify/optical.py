@@ -3,7 +3,7 @@
 Cluster bands are often shoulders on a rising background (the 450 nm band of [Au25(SR)18]- is
 one), which a search for maxima misses. A minimum of the smoothed second derivative finds peaks
 and shoulders alike and removes a sloping baseline. Smoothing is a Savitzky-Golay filter
-(``verify.signal``, scipy's arithmetic) over a fixed width in nm, so the result does not depend on
+(``scipy.signal.savgol_filter``) over a fixed width in nm, so the result does not depend on
 the sampling step.
 """
 
@@ -47,7 +47,7 @@ class Smoothed:
 
 def smooth(spec: Spectrum, window_nm: float = SMOOTH_NM) -> Smoothed:
     """Resample on an even grid and take the Savitzky-Golay smoothed signal and 2nd derivative."""
-    from nclplan.verify.signal import savgol, savgol_coeffs
+    from scipy.signal import savgol_coeffs, savgol_filter
 
     x, y = spec.x, spec.y
     step = float(np.median(np.diff(x))) if x.size > 1 else 1.0
@@ -58,17 +58,17 @@ def smooth(spec: Spectrum, window_nm: float = SMOOTH_NM) -> Smoothed:
     if n > grid.size:
         n = grid.size if grid.size % 2 else grid.size - 1
     poly = min(3, n - 2)
-    ys = savgol(yi, n, poly)
-    d2 = savgol(yi, n, poly, deriv=2, delta=step)
+    ys = savgol_filter(yi, n, poly, mode="interp")
+    d2 = savgol_filter(yi, n, poly, deriv=2, delta=step, mode="interp")
     # noise of the data (robust: median absolute residual), carried through the filter's weights
     sigma = float(np.median(np.abs(yi - ys))) / 0.6745
-    gain = float(np.sqrt(np.sum(savgol_coeffs(n, poly, deriv=2, delta=step) ** 2)))
+    gain = float(np.sqrt(np.sum(savgol_coeffs(n, poly, deriv=2, delta=step, use="dot") ** 2)))
     return Smoothed(grid, ys, d2, sigma * gain)
 
 
 def find_features(spec: Spectrum, window_nm: float = SMOOTH_NM) -> tuple[list[Feature], Smoothed]:
     """Peaks and shoulders: minima of the smoothed second derivative above the noise."""
-    from nclplan.verify.signal import find_peaks
+    from scipy.signal import find_peaks
 
     sm = smooth(spec, window_nm)
     neg = -sm.d2
@@ -76,7 +76,7 @@ def find_features(spec: Spectrum, window_nm: float = SMOOTH_NM) -> tuple[list[Fe
         return [], sm
     top = float(neg.max())
     floor = max(MIN_RELATIVE * top, NOISE_FACTOR * sm.d2_noise)
-    idx = find_peaks(neg, height=floor, prominence=floor)
+    idx, _ = find_peaks(neg, height=floor, prominence=floor)
     edge = window_nm / 2
     features: list[Feature] = []
     d1 = np.gradient(sm.y, sm.x)
