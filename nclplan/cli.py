@@ -22,6 +22,7 @@ from nclplan.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     NclplanError,
+    OutputError,
     UsageError,
 )
 
@@ -388,13 +389,31 @@ def cluster(
     charge: Annotated[
         int | None,
         typer.Option(
-            "--charge", "-z", metavar="Z", help="Overall charge, if the formula does not give it."
+            "--charge",
+            "-z",
+            metavar="Z",
+            help="The cluster's own charge, if the formula does not give it (-1 for "
+            "[Au25(SR)18]-). It sets the electron count; it is not the charge of an ion "
+            "in the mass spectrum (see --ion-charge).",
         ),
     ] = None,
     counterion: Annotated[
         str | None,
         typer.Option(
-            "--counterion", metavar="ION", help="Counterion for ESI adduct ions (TOA, PPh4)."
+            "--counterion",
+            metavar="ION",
+            help="Counterion of the salt (TOA, PPh4): prints the salt's molar mass and the "
+            "ESI adduct ions.",
+        ),
+    ] = None,
+    ion_charge: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--ion-charge",
+            "-i",
+            metavar="Z",
+            help="Charge of an ESI-MS ion to list (repeatable: -i -3 -i -4). Acidic ligands "
+            "(SG, Cys, MBA, MHA, MSA, DHLA) give [M-nH] ions, n = cluster charge - ion charge.",
         ),
     ] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
@@ -402,7 +421,7 @@ def cluster(
     """Cluster calculator: masses, valence electrons, shell closure, ESI-MS m/z."""
     from nclplan.chemistry import cluster_report
 
-    report = cluster_report(formula, charge, counterion)
+    report = cluster_report(formula, charge, counterion, tuple(ion_charge) if ion_charge else None)
     if fmt is ListFormat.json:
         from nclplan.export import cluster_to_dict, dumps
 
@@ -411,6 +430,208 @@ def cluster(
         from nclplan.terminal import print_cluster
 
         print_cluster(report)
+
+
+class VerifyFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+    html = "html"
+    pdf = "pdf"
+    eln = "eln"
+
+
+class XUnitChoice(StrEnum):
+    nm = "nm"
+    cm1 = "cm-1"
+    ev = "eV"
+
+
+_VERIFY_EXTENSIONS = {
+    ".md": VerifyFormat.md,
+    ".markdown": VerifyFormat.md,
+    ".json": VerifyFormat.json,
+    ".html": VerifyFormat.html,
+    ".htm": VerifyFormat.html,
+    ".pdf": VerifyFormat.pdf,
+    ".eln": VerifyFormat.eln,
+}
+
+
+@app.command(short_help="Check measured spectra against the plan's product.")
+def verify(
+    target: Annotated[
+        str, typer.Argument(metavar="TARGET", help="Route id or target, as for 'route'.")
+    ],
+    uvvis: Annotated[
+        Path | None,
+        typer.Option(
+            "--uvvis",
+            metavar="FILE",
+            help="UV-vis spectrum: two-column text (CSV/TSV/whitespace, decimal comma "
+            "allowed), Agilent Cary CSV or JCAMP-DX (.jdx/.dx).",
+        ),
+    ] = None,
+    emission: Annotated[
+        Path | None,
+        typer.Option("--emission", metavar="FILE", help="Emission spectrum (same formats)."),
+    ] = None,
+    ms: Annotated[
+        Path | None,
+        typer.Option(
+            "--ms", metavar="FILE", help="ESI mass spectrum: peak list or profile as text, or mzML."
+        ),
+    ] = None,
+    sample: Annotated[
+        str | None,
+        typer.Option("--sample", metavar="NAME", help="Sample name in a Cary multi-sample CSV."),
+    ] = None,
+    x_unit: Annotated[
+        XUnitChoice | None,
+        typer.Option("--x-unit", help="x unit of the optical files if no header names it."),
+    ] = None,
+    tolerance: Annotated[
+        float,
+        typer.Option(
+            "--tolerance", metavar="NM", help="Band and emission-maximum tolerance in nm.", min=0.1
+        ),
+    ] = 10.0,
+    ms_tolerance: Annotated[
+        str, typer.Option("--ms-tolerance", metavar="TOL", help="m/z tolerance: 20ppm or 0.05Da.")
+    ] = "20ppm",
+    route_id: Annotated[
+        str | None, typer.Option("--route", metavar="ID", help="Pick a route by id.")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="NAME=VALUE",
+            help="Route parameters the sample was made with (selects the "
+            "product where a parameter does, e.g. pH).",
+        ),
+    ] = None,
+    scale: Annotated[
+        str,
+        typer.Option(
+            "--scale", metavar="AMOUNT", help="Scale the plan was made at (for its plan id)."
+        ),
+    ] = "1x",
+    yield_: Annotated[
+        str | None, typer.Option("--yield", metavar="PERCENT", help="As for 'route'.")
+    ] = None,
+    fmt: Annotated[
+        VerifyFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: table, or from -o's extension); eln: the plan's "
+            "archive with this report and the data files.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE; Markdown puts its figures beside it.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size for html and pdf.")] = (
+        Paper.a4
+    ),
+    catalog: CatalogOpt = None,
+) -> None:
+    """Check measured spectra against what the plan's product should show.
+
+    Reads UV-vis, emission and ESI-MS data, finds bands, the emission maximum and ions, and
+    says whether they are consistent with the route's product. Exit 0 whenever the data could
+    be judged (the verdict is in the output), 1 for an unreadable file, 2 for bad usage.
+    """
+    fmt = _verify_format(fmt, output)
+    from nclplan.catalog import load_catalog
+    from nclplan.verify.judge import Settings
+    from nclplan.verify.ms import parse_tolerance
+    from nclplan.verify.run import verify as run_verify
+
+    result = run_verify(
+        load_catalog(catalog or ()),
+        target,
+        route_id=route_id,
+        settings=set_,
+        scale=scale,
+        yield_text=yield_,
+        uvvis=uvvis,
+        emission=emission,
+        ms=ms,
+        sample=sample,
+        x_unit=None if x_unit is None else x_unit.value,
+        config=Settings(tolerance, parse_tolerance(ms_tolerance)),
+    )
+    _emit_verification(result, fmt, output, force, paper.value)
+
+
+def _verify_format(fmt: VerifyFormat | None, output: Path | None) -> VerifyFormat:
+    """The report format: as given, else from -o's extension, else the terminal table."""
+    to_file = output is not None and str(output) != "-"
+    if fmt is None:
+        if not to_file:
+            return VerifyFormat.table
+        assert output is not None
+        fmt = _VERIFY_EXTENSIONS.get(output.suffix.lower())
+        if fmt is None:
+            raise UsageError(
+                f"cannot tell the format from {output.name!r}; give --format (md, json, html, "
+                "pdf or eln)"
+            )
+    if fmt is VerifyFormat.table and to_file:
+        raise UsageError("the table format is for the terminal; write md, json, html or pdf")
+    if fmt in (VerifyFormat.pdf, VerifyFormat.eln) and output is None:
+        raise UsageError(f"{fmt.value} is a binary format; give -o FILE (or -o - to pipe it)")
+    return fmt
+
+
+def _emit_verification(
+    result: object, fmt: VerifyFormat, output: Path | None, force: bool, paper: str
+) -> None:
+    """Render fully, then write: the document, and for Markdown its figures beside it."""
+    from nclplan.verify import report
+    from nclplan.verify.run import Verification
+
+    assert isinstance(result, Verification)
+    if fmt is VerifyFormat.table:
+        report.print_table(result)
+        return
+    if fmt is VerifyFormat.json:
+        from nclplan.export import dumps
+
+        _emit(dumps(report.to_dict(result)), output, force)
+        return
+    from nclplan.verify.plot import figures
+
+    svgs = figures(result, "svg")
+    if fmt is VerifyFormat.html:
+        _emit(report.html(result, svgs, paper), output, force)
+    elif fmt is VerifyFormat.pdf:
+        _emit(report.pdf(result, svgs, paper), output, force)
+    elif fmt is VerifyFormat.eln:
+        _emit(report.eln(result, svgs, paper), output, force)
+    elif output is None or str(output) == "-":
+        _emit(report.markdown(result, {}), output, force)
+    else:
+        from nclplan.fileio import write_atomic
+
+        names = {k: f"{output.stem}-{k}.svg" for k in svgs}
+        text = report.markdown(result, names)
+        for path in [output, *(output.with_name(n) for n in names.values())]:
+            if path.exists() and not force:
+                raise OutputError(f"{path}: already exists; use --force to replace it")
+        for k, name in names.items():
+            write_atomic(output.with_name(name), svgs[k], force=force)
+        _emit(text, output, force)
 
 
 @app.command()

@@ -301,11 +301,21 @@ def print_cluster(report: ClusterReport) -> None:
         + " - ".join(f"{k}x{x} ({escape(n)})" for n, k, x in report.ligands if x)
         + f" - ({cl.charge:+d} charge)  → {shell}",
     ]
+    if report.salt is not None:
+        lines.append(
+            f"Salt {escape(report.salt.label)}: {report.salt.average_mass:.2f} g/mol "
+            "(average molar mass, what you weigh)"
+        )
+    if report.acidic_protons:
+        lines.append(
+            f"Acidic protons: {report.acidic_protons} (ESI-MS in negative mode shows [M-nH] ions; "
+            "the electron count stays that of the cluster's own charge)"
+        )
     c.print(Panel("\n".join(lines), box=box.ROUNDED))
     if not report.ions:
         c.print(
             "Neutral cluster: ESI-MS sees it only as an adduct or after oxidation/reduction; "
-            "give --charge to see the m/z of a charged state."
+            "give --charge (the cluster's own charge) to see the m/z of a charged cluster."
         )
         return
     table = Table(title="Expected ESI-MS ions", box=box.SIMPLE_HEAVY, title_justify="left")
