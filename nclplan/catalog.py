@@ -614,15 +614,6 @@ def norm_name(text: str) -> str:
     return "".join(text.split()).lower()
 
 
-def target_metal_atoms(route: Route) -> int | None:
-    """Metal atoms per product unit; None for products without one (polydisperse particles)."""
-    from nclplan import chemistry
-
-    if route.target.metal_atoms is not None or route.target.formula is None:
-        return route.target.metal_atoms
-    return chemistry.parse_cluster(route.target.formula).metal_atoms
-
-
 def names_of(route: Route) -> list[str]:
     names = [route.id, route.target.name, *route.target.aliases]
     if route.target.formula:
@@ -659,13 +650,13 @@ def resolve(cat: Catalog, target: str, route_id: str | None = None) -> tuple[Rou
                 f"{', '.join(r.id for r in matches)}"
             )
         chosen = defaults[0]
-    atoms = target_metal_atoms(chosen)
+    atoms = chosen.target.atom_count()
     alternatives = [
         r
         for r in cat.route_list()
         if r.id != chosen.id
         and atoms is not None  # particles without an atom count share no "core"
-        and (r.target.metal, target_metal_atoms(r)) == (chosen.target.metal, atoms)
+        and (r.target.metal, r.target.atom_count()) == (chosen.target.metal, atoms)
     ]
     return chosen, alternatives
 
@@ -690,7 +681,7 @@ def _matches(cat: Catalog, target: str) -> list[Route]:
         return []
     out = []
     for r in cat.route_list():
-        if (r.target.metal, target_metal_atoms(r)) != (cluster.metal, cluster.metal_atoms):
+        if (r.target.metal, r.target.atom_count()) != (cluster.metal, cluster.metal_atoms):
             continue
         if not cluster.ligands or (
             r.target.formula
@@ -704,7 +695,7 @@ def _matches(cat: Catalog, target: str) -> list[Route]:
 def _suggest(cat: Catalog, target: str) -> list[str]:
     names: dict[str, str] = {}
     for r in cat.route_list():
-        atoms = target_metal_atoms(r)
+        atoms = r.target.atom_count()
         # "Au1" helps nobody; particles without an atom count have no core name
         cores = [f"{r.target.metal}{atoms}"] if atoms is not None and atoms > 1 else []
         for n in [*cores, *names_of(r)]:

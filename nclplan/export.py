@@ -12,7 +12,6 @@ from typing import Any
 
 from nclplan import __version__, chemistry, fingerprint
 from nclplan.bench import measuring_tool
-from nclplan.catalog import target_metal_atoms
 from nclplan.chemistry import ClusterReport
 from nclplan.models import Num, Provenance, Route
 from nclplan.plan import Plan
@@ -106,7 +105,7 @@ def _single(plan: Plan) -> dict[str, Any]:
             "counterion": chemistry.hill(t.counterion) if t.counterion else None,
             "isolated_as": t.isolated_as,
             "metal": t.metal,
-            "metal_atoms": target_metal_atoms(r),
+            "metal_atoms": r.target.atom_count(),
             "molar_mass": to_json(s.product_molar_mass),
         },
         "scale": {

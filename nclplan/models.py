@@ -299,6 +299,18 @@ class Target(_Strict):
     isolated_as: str | None = None  # words for the isolated form, e.g. "[TOA]+[Au25(PET)18]−"
     mass_scaling: str | None = None  # why a product mass cannot be planned (formula None)
 
+    def atom_count(self) -> int | None:
+        """Metal atoms per product unit; None for products without one (polydisperse particles).
+
+        Here, on the model, so that scaling needs no catalog (the two modules once imported each
+        other).
+        """
+        from nclplan import chemistry
+
+        if self.metal_atoms is not None or self.formula is None:
+            return self.metal_atoms
+        return chemistry.parse_cluster(self.formula).metal_atoms
+
     @model_validator(mode="after")
     def _consistent(self) -> Target:
         if self.formula is None and self.mass_scaling is None:

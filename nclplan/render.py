@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from nclplan import chemistry, fingerprint, hazards
-from nclplan.catalog import target_metal_atoms
 from nclplan.models import FAMILY_TITLES, Num, Route
 from nclplan.steps import fill_conditions, step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
@@ -196,7 +195,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             "counterion": _counterions(t.counterion, t.charge, t.counterion_charge),
             "molar_mass": mm,
             "metal": t.metal,
-            "metal_atoms": target_metal_atoms(r),
+            "metal_atoms": r.target.atom_count(),
             "mass_scaling": t.mass_scaling or "",
         },
         "scale": {

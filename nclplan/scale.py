@@ -271,8 +271,6 @@ def scale_route(
     yield_override: float | None = None,
 ) -> ScaledRoute:
     """Scale ``route`` to ``request``. Pure: no I/O."""
-    from nclplan.catalog import target_metal_atoms
-
     published = [published_amounts(line, reagents[line.reagent]) for line in route.reagents]
     metal_pub = next(p for p in published if p.line.role == "metal-precursor")
     if metal_pub.amount is None:
@@ -282,7 +280,7 @@ def scale_route(
     # the units are pinned by the conversions (mmol x g/mol = mg).
     metal_ref_mmol = magnitude(metal_pub.amount, "mmol") * per_unit
     metal_ref = Q(metal_ref_mmol, "mmol")
-    atoms = target_metal_atoms(route)
+    atoms = route.target.atom_count()
     mm_product = product_molar_mass(route)
 
     expected: ExpectedYield | None = None
