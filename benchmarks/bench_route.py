@@ -66,6 +66,7 @@ def main() -> None:
         "route Au25 --scale 50mg -o plan.pdf --force": [*route, "-o", pdf, "--force"],
         "check (shipped catalog)": [exe, "check"],
         "check (shipped + 1,000 generated routes)": [exe, "check", str(generated_routes(1000))],
+        **verify_cases(exe),
     }
     base = None
     for name, cmd in cases.items():
@@ -73,6 +74,46 @@ def main() -> None:
         base = base or t
         print(f"{name:45s} {t * 1000:7.1f} ms  {t / base:5.1f}x")
     sweep_rate()
+
+
+def verify_cases(exe: str) -> dict[str, list[str]]:
+    """``nclplan verify`` on a 2,000-point UV-vis spectrum and a 50,000-point ESI mass spectrum,
+    made from the Au25 bands and molmass's isotope envelope of [Au25(SC2H4Ph)18]-."""
+    import numpy as np
+
+    from nclplan.chemistry import parse_cluster
+    from nclplan.verify.ms import shifted_ion
+
+    folder = Path(tempfile.mkdtemp())
+    x = np.linspace(300.0, 1099.6, 2000)
+    y = 2.0 * np.exp(-(x - 300.0) / 120.0)
+    for c, w, a in ((400.0, 18.0, 0.35), (450.0, 22.0, 0.25), (670.0, 25.0, 0.2)):
+        y += a * np.exp(-((x - c) ** 2) / (2 * w * w))
+    y += np.random.default_rng(0).normal(0.0, 0.001, x.size)
+    np.savetxt(folder / "uvvis.csv", np.c_[x, y], delimiter=",", header="nm,A", comments="")
+    mz = np.linspace(2000.0, 11000.0, 50_000)
+    inten = np.abs(np.random.default_rng(1).normal(0.0, 0.002, mz.size))
+    for m, rel in shifted_ion(parse_cluster("[Au25(PET)18]-"), -1)[1]:
+        s = m * 80e-6 / 2.355
+        inten += rel * np.exp(-((mz - m) ** 2) / (2 * s * s))
+    np.savetxt(folder / "esi.txt", np.c_[mz, inten], fmt="%.6f")
+    uv, ms = str(folder / "uvvis.csv"), str(folder / "esi.txt")
+    base = [exe, "verify", "au25-pet-thf"]
+    return {
+        "verify --uvvis (2,000 points) -f json": [*base, "--uvvis", uv, "-f", "json"],
+        "verify --ms (50,000 points) -f json": [*base, "--ms", ms, "-f", "json"],
+        "verify --uvvis --ms -f json": [*base, "--uvvis", uv, "--ms", ms, "-f", "json"],
+        "verify --uvvis --ms -o report.md (with plots)": [
+            *base,
+            "--uvvis",
+            uv,
+            "--ms",
+            ms,
+            "-o",
+            str(folder / "report.md"),
+            "--force",
+        ],
+    }
 
 
 def sweep_rate() -> None:

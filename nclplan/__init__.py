@@ -82,12 +82,19 @@ def sweep(
 
 
 def cluster(
-    formula: str, *, charge: int | None = None, counterion: str | None = None
+    formula: str,
+    *,
+    charge: int | None = None,
+    counterion: str | None = None,
+    ion_charges: list[int] | None = None,
 ) -> ClusterResult:
-    """The cluster calculator, as ``nclplan cluster``: ``cluster("Au25(PET)18", charge=-1)``."""
+    """The cluster calculator, as ``nclplan cluster``: ``cluster("Au25(PET)18", charge=-1)``.
+
+    ``charge`` is the cluster's own charge (it sets the electron count); ``ion_charges`` the
+    ESI-MS ion charges to list ([M-nH] of acidic ligands), as ``--ion-charge``."""
     from nclplan import api
 
-    return api.cluster(formula, charge=charge, counterion=counterion)
+    return api.cluster(formula, charge=charge, counterion=counterion, ion_charges=ion_charges)
 
 
 def routes(

@@ -464,12 +464,17 @@ def sweep(
 
 
 def cluster(
-    formula: str, *, charge: int | None = None, counterion: str | None = None
+    formula: str,
+    *,
+    charge: int | None = None,
+    counterion: str | None = None,
+    ion_charges: list[int] | None = None,
 ) -> ClusterResult:
-    """The cluster calculator, as ``nclplan cluster``."""
+    """The cluster calculator, as ``nclplan cluster`` (``ion_charges`` as ``--ion-charge``)."""
     from nclplan.chemistry import cluster_report
 
-    return ClusterResult(cluster_report(formula, charge, counterion))
+    asked = tuple(ion_charges) if ion_charges else None
+    return ClusterResult(cluster_report(formula, charge, counterion, asked))
 
 
 def routes(

@@ -183,7 +183,7 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
     when = "Just before use, prepare" if is_fresh else "Prepare"
     text = (
         f"{when} the {label} stock: dissolve {fmt_in(mass, 'mg')} {label} in "
-        f"{without_freshness(medium)} and make up to {fmt_in(volume, 'mL')} "
+        f"{_clause(without_freshness(medium))} and make up to {fmt_in(volume, 'mL')} "
         f"({fmt_condition(s.concentration)}); you need {fmt(s.volume)}."
     )
     note = None
@@ -226,6 +226,11 @@ _FRESH_WORDS = re.compile(
 
 def _says_fresh(text: str) -> bool:
     return bool(_FRESH_WORDS.search(text))
+
+
+def _clause(medium: str) -> str:
+    """``ultrapure water, brought to 4 °C`` -> with a closing comma, so the sentence reads on."""
+    return f"{medium}," if "," in medium else medium
 
 
 def without_freshness(medium: str) -> str:

@@ -481,6 +481,9 @@ def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
                     continue
                 into: dict[str, Any] = cat.blocks if f.name == BLOCKS_FILE else cat.reagents
                 for key, entry in entries.items():
+                    if collect:
+                        kind = "purification" if f.name == BLOCKS_FILE else "reagents"
+                        cat.errors += _wording(entry, f"{f}: {kind}.{key}", {})
                     if f.name != BLOCKS_FILE:
                         cat.digests[f"reagent:{key}"] = digests[key]
                     if key in into and into[key] != entry:
@@ -503,6 +506,8 @@ def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
                     f"{shown(cat.files[route.id])}"
                 )
             _cross_check(route, cat, f, lines)
+            if collect:  # `check` only: wording never stops a plan from being made
+                cat.errors += _wording(route, f"{f}", lines)
         except CatalogError as exc:
             if not collect:
                 raise
@@ -517,6 +522,18 @@ def _load_catalog(dirs: list[Path], *, collect: bool) -> Catalog:
             raise CatalogError(problem)
         cat.errors.append(problem)
     return cat
+
+
+def _wording(obj: Route | Reagent | WorkupBlock, where: str, lines: dict[Any, int]) -> list[str]:
+    """Curation words in fields a plan shows (see nclplan.wording), as ``file:line: field: ...``."""
+    from nclplan.wording import findings
+
+    out = []
+    for path, message in findings(obj):
+        line = next((lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in lines), 0)
+        name = ".".join(map(str, path))
+        out.append(f"{where}:{line}: {name}: {message}" if line else f"{where}: {name}: {message}")
+    return out
 
 
 def _link_problems(cat: Catalog) -> list[str]:
@@ -534,6 +551,9 @@ def _link_problems(cat: Catalog) -> list[str]:
                 out.append(
                     f"{shown(cat.files[rid])}: workup: {block!r} is not a purification block"
                 )
+    for key, b in cat.blocks.items():
+        for reagent in sorted({*b.removes_if_used, *b.check_if_used} - set(cat.reagents)):
+            out.append(f"purification: {key}: {reagent!r} is not in the reagent library")
     for rid in cat.routes:
         chain = _precursor_chain(cat, rid, ())
         if chain is not None:
@@ -662,15 +682,6 @@ def norm_name(text: str) -> str:
     return "".join(text.split()).lower()
 
 
-def target_metal_atoms(route: Route) -> int | None:
-    """Metal atoms per product unit; None for products without one (polydisperse particles)."""
-    from nclplan import chemistry
-
-    if route.target.metal_atoms is not None or route.target.formula is None:
-        return route.target.metal_atoms
-    return chemistry.parse_cluster(route.target.formula).metal_atoms
-
-
 def names_of(route: Route) -> list[str]:
     names = [route.id, route.target.name, *route.target.aliases]
     if route.target.formula:
@@ -707,13 +718,13 @@ def resolve(cat: Catalog, target: str, route_id: str | None = None) -> tuple[Rou
                 f"{', '.join(r.id for r in matches)}"
             )
         chosen = defaults[0]
-    atoms = target_metal_atoms(chosen)
+    atoms = chosen.target.atom_count()
     alternatives = [
         r
         for r in cat.route_list()
         if r.id != chosen.id
         and atoms is not None  # particles without an atom count share no "core"
-        and (r.target.metal, target_metal_atoms(r)) == (chosen.target.metal, atoms)
+        and (r.target.metal, r.target.atom_count()) == (chosen.target.metal, atoms)
     ]
     return chosen, alternatives
 
@@ -738,7 +749,7 @@ def _matches(cat: Catalog, target: str) -> list[Route]:
         return []
     out = []
     for r in cat.route_list():
-        if (r.target.metal, target_metal_atoms(r)) != (cluster.metal, cluster.metal_atoms):
+        if (r.target.metal, r.target.atom_count()) != (cluster.metal, cluster.metal_atoms):
             continue
         if not cluster.ligands or (
             r.target.formula
@@ -752,7 +763,7 @@ def _matches(cat: Catalog, target: str) -> list[Route]:
 def _suggest(cat: Catalog, target: str) -> list[str]:
     names: dict[str, str] = {}
     for r in cat.route_list():
-        atoms = target_metal_atoms(r)
+        atoms = r.target.atom_count()
         # "Au1" helps nobody; particles without an atom count have no core name
         cores = [f"{r.target.metal}{atoms}"] if atoms is not None and atoms > 1 else []
         for n in [*cores, *names_of(r)]:

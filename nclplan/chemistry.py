@@ -29,6 +29,9 @@ class Ligand:
     # dithiolate, 0 for a neutral two-electron donor such as a phosphine.
     x_count: int
     charge: int = 0
+    # Carboxylic-acid protons per bound ligand: what ESI-MS in negative mode strips off, giving
+    # the [M-nH]z- series of water-soluble clusters.
+    acid_protons: int = 0
 
 
 # Bound forms. Sources for the structures: IUPAC names of the parent thiols/phosphines; the
@@ -37,18 +40,18 @@ _LIGANDS: tuple[Ligand, ...] = (
     Ligand("PET", "SCH2CH2C6H5", "2-phenylethanethiolate", 1),
     Ligand("SC2H4Ph", "SCH2CH2C6H5", "2-phenylethanethiolate", 1),
     Ligand("SCH2CH2Ph", "SCH2CH2C6H5", "2-phenylethanethiolate", 1),
-    Ligand("SG", "SC10H16N3O6", "glutathionate", 1),
-    Ligand("Cys", "SCH2CH(NH2)COOH", "L-cysteinate", 1),
-    Ligand("MBA", "SC6H4COOH", "mercaptobenzoate", 1),
-    Ligand("p-MBA", "SC6H4COOH", "4-mercaptobenzoate", 1),
-    Ligand("pMBA", "SC6H4COOH", "4-mercaptobenzoate", 1),
-    Ligand("4-MBA", "SC6H4COOH", "4-mercaptobenzoate", 1),
-    Ligand("m-MBA", "SC6H4COOH", "3-mercaptobenzoate", 1),
-    Ligand("3-MBA", "SC6H4COOH", "3-mercaptobenzoate", 1),
+    Ligand("SG", "SC10H16N3O6", "glutathionate", 1, acid_protons=2),
+    Ligand("Cys", "SCH2CH(NH2)COOH", "L-cysteinate", 1, acid_protons=1),
+    Ligand("MBA", "SC6H4COOH", "mercaptobenzoate", 1, acid_protons=1),
+    Ligand("p-MBA", "SC6H4COOH", "4-mercaptobenzoate", 1, acid_protons=1),
+    Ligand("pMBA", "SC6H4COOH", "4-mercaptobenzoate", 1, acid_protons=1),
+    Ligand("4-MBA", "SC6H4COOH", "4-mercaptobenzoate", 1, acid_protons=1),
+    Ligand("m-MBA", "SC6H4COOH", "3-mercaptobenzoate", 1, acid_protons=1),
+    Ligand("3-MBA", "SC6H4COOH", "3-mercaptobenzoate", 1, acid_protons=1),
     Ligand("TBBT", "SC6H4C(CH3)3", "4-tert-butylbenzenethiolate", 1),
-    Ligand("DHLA", "S2C8H14O2", "dihydrolipoate (dithiolate)", 2),
-    Ligand("MSA", "SCH(COOH)CH2COOH", "mercaptosuccinate", 1),
-    Ligand("MHA", "S(CH2)5COOH", "6-mercaptohexanoate", 1),
+    Ligand("DHLA", "S2C8H14O2", "dihydrolipoate (dithiolate)", 2, acid_protons=1),
+    Ligand("MSA", "SCH(COOH)CH2COOH", "mercaptosuccinate", 1, acid_protons=2),
+    Ligand("MHA", "S(CH2)5COOH", "6-mercaptohexanoate", 1, acid_protons=1),
     Ligand("SPhF", "SC6H4F", "4-fluorobenzenethiolate", 1),
     Ligand("4-FTP", "SC6H4F", "4-fluorobenzenethiolate", 1),
     Ligand("SPhF2", "SC6H3F2", "3,4-difluorobenzenethiolate", 1),
@@ -224,11 +227,23 @@ HALIDES = {"F", "Cl", "Br", "I"}
 @dataclass(frozen=True)
 class Ion:
     charge: int
-    label: str  # "[M]4-", "[M+PPh4]3-"
+    label: str  # "[M]4-", "[M+PPh4]3-", "[M-3H]3-"
     formula: str  # expanded, with charge, as molmass reads it
     mz_peak: float  # most abundant isotopic peak
     mz_monoisotopic: float
     mz_average: float
+    adducts: int = 0  # counterions carried by the ion
+    protons_removed: int = 0  # acidic protons stripped off ([M-nH])
+
+
+@dataclass(frozen=True)
+class Salt:
+    """The isolated salt of a charged cluster with its counterions ([TOA][Au25(SC2H4Ph)18])."""
+
+    label: str
+    counterion: str
+    count: int
+    average_mass: float  # g/mol: what a chemist weighs
 
 
 @dataclass(frozen=True)
@@ -242,6 +257,8 @@ class ClusterReport:
     closed_shell: bool
     ligands: tuple[tuple[str, int, int], ...]  # (name, count, one-electron bonds each)
     ions: tuple[Ion, ...]
+    salt: Salt | None = None
+    acidic_protons: int = 0  # carboxylic-acid protons of all ligands ([M-nH] reaches n <= this)
 
 
 def electron_count(cluster: Cluster) -> tuple[int, tuple[tuple[str, int, int], ...]]:
@@ -272,57 +289,142 @@ def electron_count(cluster: Cluster) -> tuple[int, tuple[tuple[str, int, int], .
     return n, tuple(parts)
 
 
-def _ion(expanded: str, charge: int, label: str) -> Ion:
+def _ion(expanded: str, charge: int, label: str, adducts: int = 0, protons: int = 0) -> Ion:
+    return _ion_cached(expanded, charge, label, adducts, protons)
+
+
+@lru_cache(maxsize=4096)
+def isotope_pattern(formula: str) -> tuple[tuple[float, float], ...]:
+    """(m/z, intensity in % of the top) of each nominal-mass isotopologue group of an ion
+    formula (``[C144H162Au25S18]-``), as molmass computes it. Groups below 1e-9 of the total are
+    left out: they change nothing a mass spectrometer sees and halve the time of large clusters.
+    """
+    from molmass import Formula
+
+    spectrum = Formula(formula).spectrum(min_fraction=1e-9, min_intensity=0.01)
+    return tuple((float(e.mz), float(e.intensity)) for e in spectrum.values())
+
+
+@lru_cache(maxsize=4096)
+def _ion_cached(expanded: str, charge: int, label: str, adducts: int, protons: int) -> Ion:
     from molmass import Formula
 
     sign = "-" if charge < 0 else "+"
-    f = Formula(f"[{expanded}]{abs(charge) if abs(charge) > 1 else ''}{sign}")
-    spectrum = f.spectrum(min_intensity=0.01)
+    body = Formula(expanded)
+    if protons:
+        body = body - Formula(f"H{protons}")
+    f = Formula(f"[{body.formula}]{abs(charge) if abs(charge) > 1 else ''}{sign}")
+    pattern = isotope_pattern(f.formula)
     z = abs(charge)
     return Ion(
         charge,
         label,
         f.formula,
-        float(spectrum.peak.mz),
+        max(pattern, key=lambda p: p[1])[0],
         float(f.monoisotopic_mass) / z,
         float(f.mass) / z,
+        adducts,
+        protons,
     )
 
 
+# Ion charges listed for an acidic cluster when none are asked for: the 1- to 6- ions cover what
+# negative-mode ESI of water-soluble Au25/Ag29/Ag44 clusters shows (e.g. the 3- to 5- series of
+# Au25(p-MBA)18 noted in the au25-mba-co route).
+DEFAULT_DEPROTONATED = tuple(range(-1, -7, -1))
+
+
+def acidic_protons(cluster: Cluster) -> int:
+    """Carboxylic-acid protons of all ligands: how many [M-nH] can at most remove."""
+    total = 0
+    for name, count in cluster.ligands:
+        lig = lookup_ligand(name)
+        total += (lig.acid_protons if lig is not None else 0) * count
+    return total
+
+
+def _counterion(counterion: str, cluster: Cluster) -> Ligand:
+    ion_lig = lookup_ligand(counterion)
+    if ion_lig is None or ion_lig.charge == 0:
+        raise UsageError(f"{counterion!r} is not a known counterion (TOA, PPh4)")
+    if cluster.charge == 0:
+        raise UsageError(f"{cluster.text} is neutral: a counterion needs a charge (give --charge)")
+    if ion_lig.charge * cluster.charge > 0:
+        raise UsageError(f"{counterion} has the same sign as the cluster")
+    return ion_lig
+
+
+def cluster_ions(
+    cluster: Cluster, counterion: str | None = None, ion_charges: tuple[int, ...] | None = None
+) -> tuple[Ion, ...]:
+    """The ESI-MS ions of a cluster: [M]z, counterion adducts and, for acidic ligands, the
+    deprotonated [M-nH]z- series (z = the cluster's own charge - n).
+
+    ``ion_charges`` picks the ion charges to list; every asked charge must be reachable. The
+    cluster keeps its own charge (and so its electron count) whatever the ion's charge is.
+    """
+    expanded = expand(cluster.text)
+    z0 = cluster.charge
+    ions: list[Ion] = []
+    if z0 != 0:
+        ions.append(_ion(expanded, z0, f"[M]{_charge_text(z0)}"))
+    if counterion is not None:
+        lig = _counterion(counterion, cluster)
+        z, k = z0, 0
+        while (z + lig.charge) * z0 > 0:
+            z += lig.charge
+            k += 1
+            count = "" if k == 1 else str(k)
+            ions.append(
+                _ion(
+                    f"{expanded}({lig.formula}){k}",
+                    z,
+                    f"[M+{count}{counterion}]{_charge_text(z)}",
+                    adducts=k,
+                )
+            )
+    protons = acidic_protons(cluster)
+    wanted = DEFAULT_DEPROTONATED if ion_charges is None else ion_charges
+    for z in sorted(set(wanted), reverse=True):
+        n = z0 - z
+        if 1 <= n <= protons:
+            lost = "H" if n == 1 else f"{n}H"
+            ions.append(_ion(expanded, z, f"[M-{lost}]{_charge_text(z)}", protons=n))
+    if ion_charges is None:
+        return tuple(ions)
+    missing = sorted(set(ion_charges) - {i.charge for i in ions})
+    if missing:
+        how = (
+            f"it has {protons} acidic protons to lose"
+            if protons
+            else "its ligands have no acidic protons to lose"
+        )
+        raise UsageError(
+            f"{cluster.text} ({f'charge {z0:+d}' if z0 else 'neutral'}) gives no ion of charge "
+            f"{', '.join(f'{z:+d}' for z in missing)}: {how}"
+            + ("" if counterion else " and no --counterion was given")
+        )
+    return tuple(i for i in ions if i.charge in set(ion_charges))
+
+
 def cluster_report(
-    text: str, charge: int | None = None, counterion: str | None = None
+    text: str,
+    charge: int | None = None,
+    counterion: str | None = None,
+    ion_charges: tuple[int, ...] | None = None,
 ) -> ClusterReport:
-    """Everything ``nclplan cluster`` prints about a cluster formula."""
+    """Everything ``nclplan cluster`` prints about a cluster formula.
+
+    ``charge`` is the cluster's own charge (-1 for [Au25(SR)18]-), which sets the electron count;
+    the ions of the mass spectrum may carry other charges (``ion_charges``).
+    """
     cluster = parse_cluster(text)
     if charge is not None:
         if cluster.charge not in (0, charge):
             raise UsageError(f"{short(text)!r} has charge {cluster.charge}, not {charge}")
         cluster = Cluster(cluster.text, charge, cluster.metal, cluster.metal_atoms, cluster.ligands)
     electrons, ligands = electron_count(cluster)
-    expanded = expand(cluster.text)
-    f = _formula(expanded)
-    ions: list[Ion] = []
-    if cluster.charge != 0:
-        ions.append(_ion(expanded, cluster.charge, f"[M]{_charge_text(cluster.charge)}"))
-        if counterion is not None:
-            ion_lig = lookup_ligand(counterion)
-            if ion_lig is None or ion_lig.charge == 0:
-                raise UsageError(f"{counterion!r} is not a known counterion (TOA, PPh4)")
-            if ion_lig.charge * cluster.charge > 0:
-                raise UsageError(f"{counterion} has the same sign as the cluster")
-            z = cluster.charge
-            k = 0
-            while abs(z + ion_lig.charge) >= 1 and (z + ion_lig.charge) * cluster.charge > 0:
-                z += ion_lig.charge
-                k += 1
-                count = "" if k == 1 else str(k)
-                ions.append(
-                    _ion(
-                        f"{expanded}({ion_lig.formula}){k}",
-                        z,
-                        f"[M+{count}{counterion}]{_charge_text(z)}",
-                    )
-                )
+    f = _formula(expand(cluster.text))
     return ClusterReport(
         text=text,
         cluster=cluster,
@@ -332,8 +434,23 @@ def cluster_report(
         electrons=electrons,
         closed_shell=electrons in SHELLS,
         ligands=ligands,
-        ions=tuple(ions),
+        ions=cluster_ions(cluster, counterion, ion_charges),
+        salt=None if counterion is None else salt(cluster, counterion),
+        acidic_protons=acidic_protons(cluster),
     )
+
+
+def salt(cluster: Cluster, counterion: str) -> Salt:
+    """The neutral salt: the cluster with as many counterions as its charge needs."""
+    lig = _counterion(counterion, cluster)
+    if cluster.charge % lig.charge:
+        raise UsageError(
+            f"{counterion} ({lig.charge:+d}) cannot balance charge {cluster.charge:+d}"
+        )
+    k = abs(cluster.charge // lig.charge)
+    mass = float(_formula(f"{expand(cluster.text)}({lig.formula}){k}").mass)
+    ion = f"[{counterion}]" + (str(k) if k > 1 else "")
+    return Salt(f"{ion}[{cluster.text}]", counterion, k, mass)
 
 
 def _charge_text(z: int) -> str:

@@ -7,6 +7,7 @@ as Markdown or JSON, a table); messages go to stderr so that piping works.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 
@@ -31,6 +32,7 @@ from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, Annotated, NoReturn  # noqa: E402
 
 import typer  # noqa: E402
+from typer.core import TyperArgument  # noqa: E402
 
 from nclplan import __version__  # noqa: E402
 from nclplan.errors import (  # noqa: E402
@@ -38,6 +40,7 @@ from nclplan.errors import (  # noqa: E402
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     NclplanError,
+    OutputError,
     UsageError,
 )
 from nclplan.safetext import visible  # noqa: E402
@@ -50,11 +53,22 @@ if TYPE_CHECKING:
 
 DEBUG_ENV = "NCLPLAN_DEBUG"
 
+
+def _no_argument_type(self: object, ctx: object) -> None:
+    """Typer prints "TARGET <str>" and "<list[Path]>" for arguments; the metavar says enough."""
+    return None
+
+
+# typer >= 0.16 shows a Python type beside each argument in help; no public switch turns it off.
+setattr(TyperArgument, "display_type_rich", _no_argument_type)  # noqa: B010 (a method, on purpose)
+
 app = typer.Typer(
     name="nclplan",
     help="Plan lab-ready syntheses of atomically precise metal nanoclusters from the literature.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
 
@@ -99,6 +113,7 @@ CatalogOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--catalog",
+        metavar="DIR",
         parser=_folder,
         help="Extra folder of protocol YAML files (repeatable; also NCLPLAN_PATH).",
         show_default=False,
@@ -156,21 +171,24 @@ _EXTENSIONS = {
 }
 
 
-@app.command()
+@app.command(short_help="Plan a synthesis: reagents, steps, hazards, references.")
 def route(
     target: Annotated[
         str,
         typer.Argument(
-            help="Cluster as chemists write it (Au25, Au25(PET)18, Au25@BSA) or a route id."
+            metavar="TARGET",
+            help="Cluster as chemists write it (Au25, Au25(PET)18, Au25@BSA) or a route id.",
         ),
     ],
     route_id: Annotated[
-        str | None, typer.Option("--route", help="Pick a route by id (see 'nclplan list').")
+        str | None,
+        typer.Option("--route", metavar="ID", help="Pick a route by id (see 'nclplan list')."),
     ] = None,
     scale: Annotated[
         str,
         typer.Option(
             "--scale",
+            metavar="AMOUNT",
             help="2x (multiple of the published recipe), "
             "50mg (isolated product) or 0.4mmol (metal).",
         ),
@@ -178,7 +196,9 @@ def route(
     yield_: Annotated[
         str | None,
         typer.Option(
-            "--yield", help="Expected yield on a metal basis, e.g. 35%; overrides the reported one."
+            "--yield",
+            metavar="PERCENT",
+            help="Expected yield on a metal basis, e.g. 35%; overrides the reported one.",
         ),
     ] = None,
     fmt: Annotated[
@@ -186,13 +206,15 @@ def route(
         typer.Option(
             "--format",
             "-f",
-            help="Output format [default: table, or from -o's extension].",
+            help="Output format (default: table, or from the extension of -o).",
             show_default=False,
         ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to FILE (atomically); '-' is stdout."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to FILE (atomically); '-' is stdout."
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
@@ -204,6 +226,7 @@ def route(
         list[str] | None,
         typer.Option(
             "--set",
+            metavar="NAME=VALUE",
             help="Change a route parameter: --set pH=11 (repeatable; see 'nclplan show ROUTE').",
         ),
     ] = None,
@@ -211,6 +234,7 @@ def route(
         str,
         typer.Option(
             "--surplus",
+            metavar="PERCENT",
             help="How much more each precursor stage makes than the next stage consumes.",
         ),
     ] = "15%",
@@ -244,6 +268,7 @@ def route(
     from nclplan.catalog import load_catalog
     from nclplan.plan import make_plan
 
+    _yield_note(yield_)
     plan = make_plan(
         load_catalog(catalog or ()),
         target,
@@ -260,6 +285,21 @@ def route(
         print_plan(plan)
         return
     _emit(_document(plan, fmt, paper.value), output, force)
+
+
+def _yield_note(text: str | None) -> None:
+    """Say how a bare fraction was read: ``--yield 0.35`` is 35 %, which a user may not mean."""
+    if text is None or text.strip().endswith("%"):
+        return
+    try:
+        value = float(text)
+    except ValueError:
+        return  # parse_yield reports it
+    if 0 < value <= 1:
+        from nclplan.units import fmt_number
+
+        percent = fmt_number(value * 100, 3, trailing=False)
+        _err(f"--yield {text}: read as {percent}% (write % to be explicit)")
 
 
 def _document(plan: Plan, fmt: RouteFormat, paper: str) -> str | bytes:
@@ -291,18 +331,27 @@ def _document(plan: Plan, fmt: RouteFormat, paper: str) -> str | bytes:
     return eln.build(plan, files)
 
 
-@app.command()
+@app.command(short_help="Parameter study: one plan per grid point.")
 def sweep(
-    target: Annotated[str, typer.Argument(help="Route id or target, as for 'route'.")],
+    target: Annotated[
+        str, typer.Argument(metavar="TARGET", help="Route id or target, as for 'route'.")
+    ],
     vary: Annotated[
         list[str],
-        typer.Option("--vary", help="NAME=START:STOP:STEP or NAME=V1,V2 (repeatable)."),
+        typer.Option(
+            "--vary", metavar="NAME=RANGE", help="NAME=START:STOP:STEP or NAME=V1,V2 (repeatable)."
+        ),
     ],
-    route_id: Annotated[str | None, typer.Option("--route", help="Pick a route by id.")] = None,
-    scale: Annotated[str, typer.Option("--scale", help="As for 'route'.")] = "1x",
-    yield_: Annotated[str | None, typer.Option("--yield", help="As for 'route'.")] = None,
+    route_id: Annotated[
+        str | None, typer.Option("--route", metavar="ID", help="Pick a route by id.")
+    ] = None,
+    scale: Annotated[str, typer.Option("--scale", metavar="AMOUNT", help="As for 'route'.")] = "1x",
+    yield_: Annotated[
+        str | None, typer.Option("--yield", metavar="PERCENT", help="As for 'route'.")
+    ] = None,
     set_: Annotated[
-        list[str] | None, typer.Option("--set", help="Fixed parameters for every point.")
+        list[str] | None,
+        typer.Option("--set", metavar="NAME=VALUE", help="Fixed parameters for every point."),
     ] = None,
     fmt: Annotated[
         RouteFormat,
@@ -313,6 +362,7 @@ def sweep(
         typer.Option(
             "--output",
             "-o",
+            metavar="DIR",
             help="Write a folder: one document per point, "
             "design.csv and shopping-list.csv. Without it, JSON lines on stdout.",
         ),
@@ -325,6 +375,7 @@ def sweep(
     from nclplan.catalog import load_catalog
     from nclplan.sweep import combine, plan_points, settings_object
 
+    _yield_note(yield_)
     points, plans = plan_points(
         load_catalog(catalog or ()),
         target,
@@ -356,28 +407,52 @@ def sweep(
     _err(f"wrote {len(plans)} plans to {output}/")
 
 
-@app.command()
+@app.command(short_help="Cluster calculator: masses, electrons, ESI-MS m/z.")
 def cluster(
     formula: Annotated[
         str,
         typer.Argument(
+            metavar="FORMULA",
             help="Cluster as chemists write it: Au25(PET)18, "
-            "'[Au25(SC2H4Ph)18]-', 'Ag44(SPhF2)30 4-'."
+            "'[Au25(SC2H4Ph)18]-', 'Ag44(SPhF2)30 4-'.",
         ),
     ],
     charge: Annotated[
         int | None,
-        typer.Option("--charge", "-z", help="Overall charge, if the formula does not give it."),
+        typer.Option(
+            "--charge",
+            "-z",
+            metavar="Z",
+            help="The cluster's own charge, if the formula does not give it (-1 for "
+            "[Au25(SR)18]-). It sets the electron count; it is not the charge of an ion "
+            "in the mass spectrum (see --ion-charge).",
+        ),
     ] = None,
     counterion: Annotated[
-        str | None, typer.Option("--counterion", help="Counterion for ESI adduct ions (TOA, PPh4).")
+        str | None,
+        typer.Option(
+            "--counterion",
+            metavar="ION",
+            help="Counterion of the salt (TOA, PPh4): prints the salt's molar mass and the "
+            "ESI adduct ions.",
+        ),
+    ] = None,
+    ion_charge: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--ion-charge",
+            "-i",
+            metavar="Z",
+            help="Charge of an ESI-MS ion to list (repeatable: -i -3 -i -4). Acidic ligands "
+            "(SG, Cys, MBA, MHA, MSA, DHLA) give [M-nH] ions, n = cluster charge - ion charge.",
+        ),
     ] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
 ) -> None:
     """Cluster calculator: masses, valence electrons, shell closure, ESI-MS m/z."""
     from nclplan.chemistry import cluster_report
 
-    report = cluster_report(formula, charge, counterion)
+    report = cluster_report(formula, charge, counterion, tuple(ion_charge) if ion_charge else None)
     if fmt is ListFormat.json:
         from nclplan.export import cluster_to_dict, dumps
 
@@ -386,6 +461,208 @@ def cluster(
         from nclplan.terminal import print_cluster
 
         print_cluster(report)
+
+
+class VerifyFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+    html = "html"
+    pdf = "pdf"
+    eln = "eln"
+
+
+class XUnitChoice(StrEnum):
+    nm = "nm"
+    cm1 = "cm-1"
+    ev = "eV"
+
+
+_VERIFY_EXTENSIONS = {
+    ".md": VerifyFormat.md,
+    ".markdown": VerifyFormat.md,
+    ".json": VerifyFormat.json,
+    ".html": VerifyFormat.html,
+    ".htm": VerifyFormat.html,
+    ".pdf": VerifyFormat.pdf,
+    ".eln": VerifyFormat.eln,
+}
+
+
+@app.command(short_help="Check measured spectra against the plan's product.")
+def verify(
+    target: Annotated[
+        str, typer.Argument(metavar="TARGET", help="Route id or target, as for 'route'.")
+    ],
+    uvvis: Annotated[
+        Path | None,
+        typer.Option(
+            "--uvvis",
+            metavar="FILE",
+            help="UV-vis spectrum: two-column text (CSV/TSV/whitespace, decimal comma "
+            "allowed), Agilent Cary CSV or JCAMP-DX (.jdx/.dx).",
+        ),
+    ] = None,
+    emission: Annotated[
+        Path | None,
+        typer.Option("--emission", metavar="FILE", help="Emission spectrum (same formats)."),
+    ] = None,
+    ms: Annotated[
+        Path | None,
+        typer.Option(
+            "--ms", metavar="FILE", help="ESI mass spectrum: peak list or profile as text, or mzML."
+        ),
+    ] = None,
+    sample: Annotated[
+        str | None,
+        typer.Option("--sample", metavar="NAME", help="Sample name in a Cary multi-sample CSV."),
+    ] = None,
+    x_unit: Annotated[
+        XUnitChoice | None,
+        typer.Option("--x-unit", help="x unit of the optical files if no header names it."),
+    ] = None,
+    tolerance: Annotated[
+        float,
+        typer.Option(
+            "--tolerance", metavar="NM", help="Band and emission-maximum tolerance in nm.", min=0.1
+        ),
+    ] = 10.0,
+    ms_tolerance: Annotated[
+        str, typer.Option("--ms-tolerance", metavar="TOL", help="m/z tolerance: 20ppm or 0.05Da.")
+    ] = "20ppm",
+    route_id: Annotated[
+        str | None, typer.Option("--route", metavar="ID", help="Pick a route by id.")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="NAME=VALUE",
+            help="Route parameters the sample was made with (selects the "
+            "product where a parameter does, e.g. pH).",
+        ),
+    ] = None,
+    scale: Annotated[
+        str,
+        typer.Option(
+            "--scale", metavar="AMOUNT", help="Scale the plan was made at (for its plan id)."
+        ),
+    ] = "1x",
+    yield_: Annotated[
+        str | None, typer.Option("--yield", metavar="PERCENT", help="As for 'route'.")
+    ] = None,
+    fmt: Annotated[
+        VerifyFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: table, or from -o's extension); eln: the plan's "
+            "archive with this report and the data files.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE; Markdown puts its figures beside it.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size for html and pdf.")] = (
+        Paper.a4
+    ),
+    catalog: CatalogOpt = None,
+) -> None:
+    """Check measured spectra against what the plan's product should show.
+
+    Reads UV-vis, emission and ESI-MS data, finds bands, the emission maximum and ions, and
+    says whether they are consistent with the route's product. Exit 0 whenever the data could
+    be judged (the verdict is in the output), 1 for an unreadable file, 2 for bad usage.
+    """
+    fmt = _verify_format(fmt, output)
+    from nclplan.catalog import load_catalog
+    from nclplan.verify.judge import Settings
+    from nclplan.verify.ms import parse_tolerance
+    from nclplan.verify.run import verify as run_verify
+
+    result = run_verify(
+        load_catalog(catalog or ()),
+        target,
+        route_id=route_id,
+        settings=set_,
+        scale=scale,
+        yield_text=yield_,
+        uvvis=uvvis,
+        emission=emission,
+        ms=ms,
+        sample=sample,
+        x_unit=None if x_unit is None else x_unit.value,
+        config=Settings(tolerance, parse_tolerance(ms_tolerance)),
+    )
+    _emit_verification(result, fmt, output, force, paper.value)
+
+
+def _verify_format(fmt: VerifyFormat | None, output: Path | None) -> VerifyFormat:
+    """The report format: as given, else from -o's extension, else the terminal table."""
+    to_file = output is not None and str(output) != "-"
+    if fmt is None:
+        if not to_file:
+            return VerifyFormat.table
+        assert output is not None
+        fmt = _VERIFY_EXTENSIONS.get(output.suffix.lower())
+        if fmt is None:
+            raise UsageError(
+                f"cannot tell the format from {output.name!r}; give --format (md, json, html, "
+                "pdf or eln)"
+            )
+    if fmt is VerifyFormat.table and to_file:
+        raise UsageError("the table format is for the terminal; write md, json, html or pdf")
+    if fmt in (VerifyFormat.pdf, VerifyFormat.eln) and output is None:
+        raise UsageError(f"{fmt.value} is a binary format; give -o FILE (or -o - to pipe it)")
+    return fmt
+
+
+def _emit_verification(
+    result: object, fmt: VerifyFormat, output: Path | None, force: bool, paper: str
+) -> None:
+    """Render fully, then write: the document, and for Markdown its figures beside it."""
+    from nclplan.verify import report
+    from nclplan.verify.run import Verification
+
+    assert isinstance(result, Verification)
+    if fmt is VerifyFormat.table:
+        report.print_table(result)
+        return
+    if fmt is VerifyFormat.json:
+        from nclplan.export import dumps
+
+        _emit(dumps(report.to_dict(result)), output, force)
+        return
+    from nclplan.verify.plot import figures
+
+    svgs = figures(result, "svg")
+    if fmt is VerifyFormat.html:
+        _emit(report.html(result, svgs, paper), output, force)
+    elif fmt is VerifyFormat.pdf:
+        _emit(report.pdf(result, svgs, paper), output, force)
+    elif fmt is VerifyFormat.eln:
+        _emit(report.eln(result, svgs, paper), output, force)
+    elif output is None or str(output) == "-":
+        _emit(report.markdown(result, {}), output, force)
+    else:
+        from nclplan.fileio import write_atomic
+
+        names = {k: f"{output.stem}-{k}.svg" for k in svgs}
+        text = report.markdown(result, names)
+        for path in [output, *(output.with_name(n) for n in names.values())]:
+            if path.exists() and not force:
+                raise OutputError(f"{path}: already exists; use --force to replace it")
+        for k, name in names.items():
+            write_atomic(output.with_name(name), svgs[k], force=force)
+        _emit(text, output, force)
 
 
 @app.command()
@@ -399,10 +676,16 @@ def schema() -> None:
 @app.command("list")
 def list_(
     metal: Annotated[
-        str | None, typer.Option("--metal", help="Only routes to clusters of this metal (Au, Ag).")
+        str | None,
+        typer.Option(
+            "--metal", metavar="METAL", help="Only routes to clusters of this metal (Au, Ag)."
+        ),
     ] = None,
     family: Annotated[
-        str | None, typer.Option("--family", help="Only this route family (e.g. co-directed).")
+        str | None,
+        typer.Option(
+            "--family", metavar="FAMILY", help="Only this route family (e.g. co-directed)."
+        ),
     ] = None,
     fmt: Annotated[CatalogFormat, typer.Option("--format", "-f")] = CatalogFormat.table,
     catalog: CatalogOpt = None,
@@ -442,11 +725,12 @@ def show(
     print_card(fill_texts(chosen), cat, alternatives)
 
 
-@app.command()
+@app.command(short_help="Validate protocol files.")
 def check(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="PATH",
             help="Protocol files or folders to check (default: the catalog in use).",
             parser=_folder,
         ),
@@ -495,6 +779,24 @@ def _silence_stdout() -> None:
         sys.stdout = _ClosedStream()
 
 
+_UNIT_WORD = re.compile(r"^(?:[munµμk]?(?:g|mol|L|l)|x|×|%)$")
+_NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
+
+
+def _split_quantity(args: list[str]) -> None:
+    """``--scale 50 mg`` (unquoted) reaches click as two words; say how to write it.
+
+    Click alone would report "unexpected extra argument (mg)", which does not tell a chemist that
+    the space is the problem.
+    """
+    for i, arg in enumerate(args[:-2]):
+        number, unit = args[i + 1], args[i + 2]
+        if arg in ("--scale", "--yield") and _NUMBER.match(number) and _UNIT_WORD.match(unit):
+            raise UsageError(
+                f"{arg} {number} {unit}: write {number}{unit} (or quote '{number} {unit}')"
+            )
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console entry point: one error boundary for the whole program."""
     if sys.stderr is None:  # 2>&-: messages have nowhere to go, the exit code still tells
@@ -503,6 +805,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         sys.stdout = _ClosedStream()
     args = sys.argv[1:] if argv is None else argv
     try:
+        _split_quantity(args)
         code = app(args=args, prog_name="nclplan", standalone_mode=False)
         if code == EXIT_INTERRUPTED:  # click returns 130 for Ctrl-C without standalone mode
             _err("interrupted")

@@ -12,7 +12,6 @@ from typing import Any
 
 from nclplan import __version__, chemistry, fingerprint
 from nclplan.bench import measuring_tool
-from nclplan.catalog import target_metal_atoms
 from nclplan.chemistry import ClusterReport
 from nclplan.models import Num, Provenance, Route
 from nclplan.plan import Plan
@@ -85,7 +84,13 @@ def _single(plan: Plan) -> dict[str, Any]:
             "review_section": r.review_section,
             "summary": r.summary,
             "references": [
-                {"key": ref.key, "doi": ref.doi, "citation": ref.citation} for ref in r.references
+                {
+                    "key": ref.key,
+                    "doi": ref.doi,
+                    "doi_confirmed": ref.doi_confirmed,
+                    "citation": ref.citation,
+                }
+                for ref in r.references
             ],
             "notes": list(r.notes),
         },
@@ -100,7 +105,7 @@ def _single(plan: Plan) -> dict[str, Any]:
             "counterion": chemistry.hill(t.counterion) if t.counterion else None,
             "isolated_as": t.isolated_as,
             "metal": t.metal,
-            "metal_atoms": target_metal_atoms(r),
+            "metal_atoms": r.target.atom_count(),
             "molar_mass": to_json(s.product_molar_mass),
         },
         "scale": {
@@ -312,10 +317,12 @@ def plan_schema() -> str:
 
 
 def cluster_to_dict(report: ClusterReport) -> dict[str, Any]:
-    """``nclplan cluster --format json`` (its own contract, schema_version "1")."""
+    """``nclplan cluster --format json`` (its own contract, schema_version "2": "2" added
+    ``salt``, ``acidic_protons`` and each ion's ``adducts`` and ``protons_removed``)."""
     c = report.cluster
+    salt = report.salt
     return {
-        "schema_version": "1",
+        "schema_version": "2",
         "input": report.text,
         "formula": report.hill,
         "charge": c.charge,
@@ -326,11 +333,22 @@ def cluster_to_dict(report: ClusterReport) -> dict[str, Any]:
         "monoisotopic_mass": {"value": round_sig(report.monoisotopic_mass, 9), "unit": "Da"},
         "electrons": report.electrons,
         "closed_shell": report.closed_shell,
+        "acidic_protons": report.acidic_protons,
+        "salt": None
+        if salt is None
+        else {
+            "label": salt.label,
+            "counterion": salt.counterion,
+            "count": salt.count,
+            "average_mass": {"value": round_sig(salt.average_mass, 8), "unit": "g/mol"},
+        },
         "ions": [
             {
                 "label": i.label,
                 "charge": i.charge,
                 "formula": i.formula,
+                "adducts": i.adducts,
+                "protons_removed": i.protons_removed,
                 "mz_most_abundant": round(i.mz_peak, 4),
                 "mz_monoisotopic": round(i.mz_monoisotopic, 4),
                 "mz_average": round(i.mz_average, 4),

@@ -206,7 +206,7 @@ class Reagent(_Strict):
     density: Num | None = None  # liquids, g/mL near 20-25 °C
     hazards: list[Hazard] = []
     synonyms: list[str] = []
-    sources: list[str] = []  # where CAS, density and hazard statements were checked
+    sources: list[str] = []  # where CAS, density and hazards were checked (maintainers only)
     hazard_note: str | None = None  # e.g. "no GHS classification found: check the supplier SDS"
     # True only when a cited SDS or registration says "not classified as hazardous" (water):
     # such a reagent takes no hazard line. A reagent with no hazards and not marked so has no
@@ -346,17 +346,26 @@ class WorkupBlock(_Strict):
     """A reusable purification block (``protocols/purification.yaml``) that routes refer to."""
 
     title: str
-    removes: list[str] = Field(min_length=1)  # unbound ligand, TOA+, Au(I)-thiolates, ...
+    removes: list[str] = Field(min_length=1)  # unbound ligand, Au(I)-thiolates, ...
     how: str
     check: str  # how to check purity afterwards
+    # What the block also removes or checks only when a route uses a reagent (keyed by reagent
+    # id): a route without TOABr must not be told to wash out TOA+ salts.
+    removes_if_used: dict[str, list[str]] = {}
+    check_if_used: dict[str, str] = {}
     source: str | None = None  # citation where the block is described (free text)
 
 
 class Reference(_Strict):
+    """A paper a number is read in. Printed as citation and DOI, plus "DOI not confirmed" when
+    ``doi_confirmed`` is false; ``note`` is for maintainers (how the paper and DOI were checked)
+    and is never rendered."""
+
     key: Identifier
     doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")]
+    doi_confirmed: bool = True
     citation: str
-    note: str | None = None
+    note: str | None = None  # maintainers only: never printed in a plan, card or export
 
 
 class Target(_Strict):
@@ -372,6 +381,18 @@ class Target(_Strict):
     aliases: list[str] = []
     isolated_as: str | None = None  # words for the isolated form, e.g. "[TOA]+[Au25(PET)18]−"
     mass_scaling: str | None = None  # why a product mass cannot be planned (formula None)
+
+    def atom_count(self) -> int | None:
+        """Metal atoms per product unit; None for products without one (polydisperse particles).
+
+        Here, on the model, so that scaling needs no catalog (the two modules once imported each
+        other).
+        """
+        from nclplan import chemistry
+
+        if self.metal_atoms is not None or self.formula is None:
+            return self.metal_atoms
+        return chemistry.parse_cluster(self.formula).metal_atoms
 
     @model_validator(mode="after")
     def _consistent(self) -> Target:

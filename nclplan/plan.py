@@ -15,7 +15,7 @@ from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, UsageError
 from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
 from nclplan.hazards import build_hazards, hazard_warnings, reagent_hazards
-from nclplan.models import Route
+from nclplan.models import Route, WorkupBlock
 from nclplan.params import apply_settings, fill_texts, parse_settings
 from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
 from nclplan.steps import PlanStep, build_steps
@@ -131,9 +131,8 @@ def make_plan(
     scaled = replace(scaled, warnings=scaled.warnings + hazard_warnings(reagent_hazards(scaled)))
     reported, estimated = count_provenance(published_route)
     parts = [route.purification] if route.purification else []
-    for block_id in route.workup:
-        b = cat.blocks[block_id]
-        parts.append(f"{b.title}: {b.how} Removes {', '.join(b.removes)}. Check: {b.check}")
+    used = {line.reagent for line in route.reagents}
+    parts += [_block_text(cat.blocks[block_id], used) for block_id in route.workup]
     stages = _precursor_stages(cat, scaled, depth, surplus_value) if chain else ()
     if depth == 0 and stages:
         _refuse_circular_chain([*stages], scaled)
@@ -156,6 +155,16 @@ def make_plan(
         stages=stages,
         vessels=tuple(vessels),
     )
+
+
+def _block_text(b: WorkupBlock, used: set[str]) -> str:
+    """A purification block in the words of this route: only what its reagents leave behind."""
+    removes = [*b.removes, *(x for r, xs in b.removes_if_used.items() if r in used for x in xs)]
+    checks = [
+        b.check.rstrip("."),
+        *(c.rstrip(".") for r, c in b.check_if_used.items() if r in used),
+    ]
+    return f"{b.title}: {b.how} Removes {', '.join(removes)}. Check: {'; '.join(checks)}."
 
 
 def _chain_key(stages: tuple[Plan, ...], chain: bool, surplus: float) -> dict[str, object]:

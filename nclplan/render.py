@@ -6,14 +6,12 @@ Templates never see raw floats or pint quantities: ``view()`` formats every numb
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from nclplan import chemistry, fingerprint, hazards
-from nclplan.catalog import target_metal_atoms
 from nclplan.models import FAMILY_TITLES, Num, Route
 from nclplan.steps import fill_conditions, step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
@@ -24,6 +22,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from nclplan.plan import Plan
+    from nclplan.scale import ScaledRoute
 
 
 class _Estimates:
@@ -88,7 +87,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             if ey.overridden
             else _source_label(r, est, r.yield_.value if r.yield_ else None, r.yield_)
         )
-        yield_text = f"{fmt_number(ey.value * 100, 3, trailing=False)} % ({ey.basis}; {where})"
+        yield_text = f"{fmt_number(ey.value * 100, 3, trailing=False)} %, {ey.basis} ({where})"
     basis_words = {
         "factor": "multiple of the published recipe",
         "product_mass": "mass of isolated product",
@@ -128,6 +127,8 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
                 "cas": x.reagent.cas or "",
                 "role": line.role,
                 "form": line.form + (f" in {line.medium}" if line.medium else ""),
+                "form_short": line.form,
+                "form_note": f"{line.form} in {line.medium}" if line.medium else "",
                 "stage": line.stage,
                 "amount": amount,
                 "measure": measure,
@@ -169,9 +170,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
         for f in r.fingerprints
     ]
     route_hazards = [h.text for h in plan.hazards if h.scope == "route"]
-    reagent_hazards = [  # once per reagent; none for a non-hazardous one (nclplan.hazards)
-        {"label": e.label, "codes": e.codes, "note": e.note} for e in hazards.reagent_hazards(s)
-    ]
+    reagent_hazards = _reagent_hazards(s)
     if s.product_mass is not None:
         product = f"{fmt(s.product_mass)} ({fmt(s.product_amount)})"
     elif t.mass_scaling:
@@ -196,11 +195,13 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             "counterion": _counterions(t.counterion, t.charge, t.counterion_charge),
             "molar_mass": mm,
             "metal": t.metal,
-            "metal_atoms": target_metal_atoms(r),
+            "metal_atoms": r.target.atom_count(),
             "mass_scaling": t.mass_scaling or "",
         },
         "scale": {
-            "requested": s.request.text,
+            "requested": fmt(s.request.quantity)
+            if s.request.quantity is not None
+            else s.request.text,
             "basis": basis_words[s.request.basis],
             "factor": fmt_number(s.factor, 3, trailing=False),
             "metal": fmt(s.metal_amount),
@@ -216,10 +217,18 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
         "fingerprints": fingerprints,
         "route_hazards": route_hazards,
         "reagent_hazards": reagent_hazards,
+        "pictograms": _pictograms(reagent_hazards),
+        "expected_mass": fmt(s.product_mass) if s.product_mass is not None else "",
+        "consumes": [],  # filled by views(): the earlier stages whose product this one uses
         "purification": (plan.purification or "").split("\n\n") if plan.purification else [],
         "notes": list(r.notes),
         "references": [
-            {"key": ref.key, "citation": ref.citation, "doi": ref.doi, "note": ref.note or ""}
+            {
+                "key": ref.key,
+                "citation": ref.citation,
+                "doi": ref.doi,
+                "status": "" if ref.doi_confirmed else "DOI not confirmed",
+            }
             for ref in r.references
         ],
         "alternatives": [{"id": a.id, "title": a.title} for a in plan.alternatives],
@@ -251,6 +260,38 @@ def _stage_surplus(stage: Plan) -> str:
         return ""
     pct = fmt_number(stage.surplus * 100, 3, trailing=False)
     return f", {pct} % more than {stage.consumed_by} uses"
+
+
+def _reagent_hazards(s: ScaledRoute) -> list[dict[str, Any]]:
+    """Once per reagent, none for a non-hazardous one (nclplan.hazards), with its pictograms."""
+    from nclplan import ghs
+
+    return [
+        {
+            "label": e.label,
+            "codes": e.codes,
+            "statements": [f"{h.code} {h.text}" for h in e.hazards],
+            "pictograms": ghs.pictograms([h.code for h in e.hazards]),
+            "note": e.note,
+        }
+        for e in hazards.reagent_hazards(s)
+    ]
+
+
+def _pictograms(reagent_hazards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pictograms of the whole document, each with the reagents that carry it."""
+    from nclplan import ghs
+
+    codes = sorted({p for h in reagent_hazards for p in h["pictograms"]})
+    return [
+        {
+            "code": c,
+            "name": ghs.NAMES[c],
+            "svg": ghs.svg(c),
+            "reagents": ", ".join(h["label"] for h in reagent_hazards if c in h["pictograms"]),
+        }
+        for c in codes
+    ]
 
 
 def _shopping(plan: Plan) -> list[dict[str, str]]:
@@ -336,6 +377,32 @@ def documents(plan: Plan) -> list[tuple[Plan, str]]:
     return [(p, f"Stage {i} of {n}: ") for i, p in enumerate([*plan.stages, plan], start=1)]
 
 
+def views(plan: Plan) -> list[dict[str, Any]]:
+    """The view of each stage in order; a purification block already given in an earlier stage
+    is referred to ("as in Stage 1"), not printed again."""
+    docs = documents(plan)
+    out = [view(p, label) for p, label in docs]
+    made_in = {p.route.id: label.split(" of ")[0] for p, label in docs}
+    for (p, _), v in zip(docs, out, strict=True):
+        v["consumes"] = [
+            {"label": x.reagent.label, "stage": made_in[x.line.made_by]}
+            for x in p.scaled.reagents
+            if x.line.made_by is not None and made_in.get(x.line.made_by)
+        ]
+    first: dict[str, str] = {}
+    for v in out:
+        stage = v["stage_label"].split(" of ")[0]
+        paragraphs = []
+        for para in v["purification"]:
+            if para in first and ": " in para:
+                paragraphs.append(f"{para.split(': ', 1)[0]}: as in {first[para]}.")
+            else:
+                first.setdefault(para, stage)
+                paragraphs.append(para)
+        v["purification"] = paragraphs
+    return out
+
+
 def markdown(plan: Plan) -> str:
     """The plan as Markdown; a multi-stage plan lists its stages first, each as a document."""
     env = environment()
@@ -343,8 +410,9 @@ def markdown(plan: Plan) -> str:
     template = env.get_template("plan.md.j2")
     if not plan.stages:
         return template.render(**view(plan))
-    parts = [env.get_template("overview.md.j2").render(**view(plan))]
-    parts += [template.render(**view(p, label)) for p, label in documents(plan)]
+    *_, main = docs = views(plan)
+    parts = [env.get_template("overview.md.j2").render(**main)]
+    parts += [template.render(**v) for v in docs]
     return "\n---\n\n".join(parts)
 
 
@@ -370,14 +438,11 @@ def _created() -> str | None:
     return None if when is None else when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_COUNT = re.compile(r"(?<=[A-Za-z)\]])(\d+)")
-
-
 def _chem(text: str) -> Markup:
-    """Formula digits as subscripts (HAuCl4·3H2O), escaping everything else first."""
-    from markupsafe import escape
+    """Formulas typeset (nclplan.typeset: the same runs as the PDF), everything else escaped."""
+    from nclplan import typeset
 
-    return Markup(_COUNT.sub(r"<sub>\1</sub>", str(escape(text))))
+    return Markup(typeset.html(text))  # typeset.html escapes every run
 
 
 def html(plan: Plan, *, paper: str = "a4") -> str:
@@ -388,15 +453,13 @@ def html(plan: Plan, *, paper: str = "a4") -> str:
     env.filters["chem"] = _chem
     css = resources.files("nclplan.templates").joinpath("plan.css").read_text(encoding="utf-8")
     template = env.get_template("plan.html.j2")
-    *stages, (_, label) = documents(plan)
+    *stages, main = views(plan)
     stage_bodies = []
-    for stage, stage_label in stages:
-        doc = template.render(
-            **view(stage, stage_label), css="", paper="A4", created=None, stage_bodies=[]
-        )
+    for v in stages:
+        doc = template.render(**v, css="", paper="A4", created=None, stage_bodies=[])
         stage_bodies.append(Markup(_body(doc)))  # our own autoescaped output
     return template.render(
-        **view(plan, label),
+        **main,
         css=css,
         paper=PAPER_SIZES[paper],
         created=_created(),
@@ -432,8 +495,7 @@ def pdf(plan: Plan, *, paper: str = "a4") -> bytes:
         import typst
     except ImportError as exc:
         raise RenderError(f"{PDF_HELP} ({type(exc).__name__}: {exc})".splitlines()[0]) from exc
-    docs = [view(p, label) for p, label in documents(plan)]
-    data = {"paper": TYPST_PAPER[paper], "created": _created_parts(), "docs": docs}
+    data = _typst_data(plan, paper)
     source = resources.files("nclplan.templates").joinpath("plan.typ").read_bytes()
     try:
         out = typst.compile(
@@ -444,6 +506,57 @@ def pdf(plan: Plan, *, paper: str = "a4") -> bytes:
     except Exception as exc:  # Typst reports template errors as TypstError; none is user input
         raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
     assert isinstance(out, bytes)
+    return out
+
+
+def _typst_data(plan: Plan, paper: str) -> dict[str, Any]:
+    """The JSON the Typst template reads: the views, with formulas already split into runs."""
+    return {
+        "paper": TYPST_PAPER[paper],
+        "created": _created_parts(),
+        "docs": [_with_runs(v) for v in views(plan)],
+    }
+
+
+# Where a formula may appear in a document: these fields go to Typst as runs (nclplan.typeset).
+_RUN_FIELDS: dict[str, tuple[str, ...]] = {
+    "": ("title", "summary", "warnings", "route_hazards", "purification", "notes", "product"),
+    "target": ("name", "isolated_as", "formula", "counterion"),
+    "route": ("summary",),
+    "reagents": ("label", "formula", "form", "note", "measure"),
+    "steps": ("text", "checkpoint", "conditions"),
+    "reagent_hazards": ("label", "note"),
+    "fingerprints": ("note",),
+    "estimates": ("text",),
+    "stages": ("title",),
+    "alternatives": ("title",),
+    "shopping": ("name", "form"),
+    "consumes": ("label",),
+    "conditions": ("label", "value", "text"),
+    "pictograms": ("reagents",),
+}
+
+
+def _with_runs(v: dict[str, Any]) -> dict[str, Any]:
+    from nclplan.typeset import runs
+
+    def conv(x: Any) -> Any:
+        if isinstance(x, str):
+            return [list(r) for r in runs(x)]
+        if isinstance(x, list):
+            return [conv(y) for y in x]
+        return x
+
+    out = dict(v, title_text=v["stage_label"] + v["title"])
+    for group, fields in _RUN_FIELDS.items():
+        if not group:
+            out.update({f: conv(v[f]) for f in fields if v.get(f) is not None})
+            continue
+        items = v[group]
+        if isinstance(items, dict):
+            out[group] = {**items, **{f: conv(items[f]) for f in fields if f in items}}
+        else:
+            out[group] = [{**it, **{f: conv(it[f]) for f in fields if f in it}} for it in items]
     return out
 
 

@@ -56,6 +56,12 @@ def parse_scale(text: str) -> ScaleRequest:
         if not math.isfinite(factor) or factor <= 0:
             raise ScaleError(f"--scale {short(text)!r}: the factor must be a positive number")
         return ScaleRequest(text, "factor", factor=factor)
+    try:
+        bare = float(text)
+    except ValueError:
+        bare = None
+    if bare is not None and not bare > 0:  # "0" is not a quantity without a unit: it is no scale
+        raise ScaleError(f"--scale {short(text)!r}: must be positive (e.g. 50mg, 0.4mmol or 2x)")
     q = parse_quantity(text, what=f"--scale {short(text)!r}")
     if q.magnitude <= 0:
         raise ScaleError(f"--scale {short(text)!r}: must be positive")
@@ -79,6 +85,8 @@ def parse_yield(text: str) -> float:
         raise ScaleError(
             f"--yield {short(text)!r}: give a percentage such as 35% (or 0.35)"
         ) from None
+    if not s.endswith("%") and 1 < value <= 100:
+        raise ScaleError(f"--yield {short(text)!r}: a fraction is at most 1; did you mean {s}%?")
     if not math.isfinite(value) or not 0 < value <= 1:
         raise ScaleError(f"--yield {short(text)!r}: a yield is more than 0% and at most 100%")
     return value
@@ -266,8 +274,6 @@ def scale_route(
     yield_override: float | None = None,
 ) -> ScaledRoute:
     """Scale ``route`` to ``request``. Pure: no I/O."""
-    from nclplan.catalog import target_metal_atoms
-
     published = [published_amounts(line, reagents[line.reagent]) for line in route.reagents]
     metal_pub = next(p for p in published if p.line.role == "metal-precursor")
     if metal_pub.amount is None:
@@ -277,14 +283,12 @@ def scale_route(
     # the units are pinned by the conversions (mmol x g/mol = mg).
     metal_ref_mmol = magnitude(metal_pub.amount, "mmol") * per_unit
     metal_ref = Q(metal_ref_mmol, "mmol")
-    atoms = target_metal_atoms(route)
+    atoms = route.target.atom_count()
     mm_product = product_molar_mass(route)
 
     expected: ExpectedYield | None = None
     if yield_override is not None:
-        expected = ExpectedYield(
-            yield_override, "metal atom basis (given with --yield)", None, None, True
-        )
+        expected = ExpectedYield(yield_override, "metal atom basis", None, None, True)
     elif route.yield_ is not None:
         y = route.yield_
         expected = ExpectedYield(

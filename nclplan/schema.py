@@ -51,6 +51,9 @@ class Generator(_Out):
 class Reference(_Out):
     key: str
     doi: str = Field(pattern=r"^10\.")
+    doi_confirmed: bool = Field(
+        description="false when the DOI could not be confirmed against the publisher"
+    )
     citation: str
 
 

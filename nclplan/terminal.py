@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape as _markup_escape
 from rich.panel import Panel
 from rich.table import Table
@@ -29,56 +29,54 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def print_plan(plan: Plan, label: str = "") -> None:
-    from nclplan.render import documents, view
+def print_plan(plan: Plan) -> None:
+    """The plan for the terminal: each stage in the order it is made, the target last."""
+    from nclplan.render import views
 
-    if plan.stages and not label:  # the whole plan: its stages in order, then itself
-        *stages, (_, label) = documents(plan)
-        for stage, stage_label in stages:
-            print_plan(stage, stage_label)
-    v = view(plan, label)
+    for v in views(plan):
+        _print_view(v)
+
+
+def _print_view(v: dict[str, Any]) -> None:
+    label = v["stage_label"]
     c = _console()
     t = v["target"]
     head = [
-        f"[bold]{escape(label + v['title'])}[/bold]",
-        f"Target: {escape(t['name'])} — isolated as {escape(t['isolated_as'])}"
-        + (f" ({escape(t['molar_mass'])})" if t["molar_mass"] else ""),
-        f"Route: {v['route']['id']} · {escape(v['route']['family'])} · review §"
-        f"{escape(v['route']['review_section'])}",
-        f"Scale: {escape(v['scale']['requested'])} ({escape(v['scale']['basis'])}) → "
-        f"{v['scale']['factor']} × published; {escape(v['scale']['metal'])} {t['metal']}",
-        f"Expected yield: {escape(v['yield'] or 'not reported')}",
-        f"Expected product: {escape(v['product'])}",
-        f"Plan id: {v['plan_id']}",
+        (
+            "Target:",
+            f"{escape(t['name'])} — isolated as {escape(t['isolated_as'])}"
+            + (f" ({escape(t['molar_mass'])})" if t["molar_mass"] else ""),
+        ),
+        (
+            "Route:",
+            f"{v['route']['id']} · {escape(v['route']['family'])} · review §"
+            f"{escape(v['route']['review_section'])}",
+        ),
+        (
+            "Scale:",
+            f"{escape(v['scale']['requested'])} ({escape(v['scale']['basis'])}) → "
+            f"{v['scale']['factor']} × published; {escape(v['scale']['metal'])} {t['metal']}",
+        ),
+        ("Yield:", escape(v["yield"] or "not reported")),
+        ("Product:", escape(v["product"])),
+        ("Plan id:", v["plan_id"]),
     ]
-    c.print(Panel("\n".join(head), box=box.ROUNDED))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for key, value in head:
+        grid.add_row(key, value)
+    title = f"[bold]{escape(label + v['title'])}[/bold]"
+    c.print(Panel(Group(title, grid), box=box.ROUNDED))
     if v["warnings"]:
-        c.print("[bold yellow]Warnings[/bold yellow]")
-        for w in v["warnings"]:
-            c.print(f"  [yellow]![/yellow] {escape(w)}")
-    table = Table(title="Reagents", box=box.SIMPLE_HEAVY, title_justify="left")
-    for col in ("Reagent", "Role", "Amount", "Mass / volume", f"Eq./{t['metal']}", "Source"):
-        table.add_column(col, overflow="fold")
-    for r in v["reagents"]:
-        label = r["label"] + (" (work-up)" if r["stage"] == "workup" else "")
-        table.add_row(
-            escape(label),
-            r["role"],
-            escape(r["amount"]),
-            escape(r["measure"]),
-            r["equivalents"],
-            escape(r["source"]),
-        )
-    c.print(table)
+        _print_list(c, "Warnings", v["warnings"], bullet="[yellow]![/yellow]")
+    _print_reagents(c, v)
     c.print("[bold]Procedure[/bold]")
-    for s in v["steps"]:
-        cond = f" [dim]({escape(s['conditions'])})[/dim]" if s["conditions"] else ""
-        src = f" [dim]\\[{escape(s['source'])}][/dim]" if s["source"] else ""
-        c.print(
-            f" {s['number']:>2}. [bold]{escape(s['action'])}.[/bold] {escape(s['text'])}{cond}{src}"
-        )
-        if s["checkpoint"]:
-            c.print(f"     [green]✓ {escape(s['checkpoint'])}[/green]")
+    width = len(str(len(v["steps"]))) + 3
+    for title, steps in (("Synthesis", v["synthesis_steps"]), ("Work-up", v["workup_steps"])):
+        if steps:
+            c.print(f" [bold]{title}[/bold]")
+            _print_steps(c, steps, width)
     _print_list(
         c,
         "Hazards",
@@ -103,7 +101,11 @@ def print_plan(plan: Plan, label: str = "") -> None:
     _print_list(
         c,
         "References",
-        [f"[{r['key']}] {r['citation']}. https://doi.org/{r['doi']}" for r in v["references"]],
+        [
+            f"[{r['key']}] {r['citation']}. https://doi.org/{r['doi']}"
+            + (f" ({r['status']})" if r["status"] else "")
+            for r in v["references"]
+        ],
     )
     if v["shopping"]:
         _print_list(
@@ -119,12 +121,71 @@ def print_plan(plan: Plan, label: str = "") -> None:
         )
 
 
-def _print_list(c: Console, title: str, items: list[str]) -> None:
+NARROW = 100  # below this width the reagent table would crush its columns: print a list
+
+
+def _print_reagents(c: Console, v: dict[str, Any]) -> None:
+    """A table where it fits, else one reagent per item; a word is never cut in two."""
+    metal = v["target"]["metal"]
+    rows = [
+        (
+            r["label"] + (" (work-up)" if r["stage"] == "workup" and c.width >= NARROW else ""),
+            r["role"] + (", work-up" if r["stage"] == "workup" and c.width < NARROW else ""),
+            r["amount"],
+            r["measure"],
+            r["equivalents"],
+            r["source"],
+        )
+        for r in v["reagents"]
+    ]
+    headers = ("Reagent", "Role", "Amount", "Mass / volume", f"Eq./{metal}", "Source")
+    # The narrowest each column can be without cutting a word (a formula is one word).
+    widths = [
+        max(len(w) for cell in [h, *(row[i] for row in rows)] for w in [*cell.split(), ""])
+        for i, h in enumerate(headers)
+    ]
+    if c.width < NARROW or sum(widths) + 4 * len(widths) > c.width:
+        items = []
+        for name, role, amount, measure, eq, source in rows:
+            what = "; ".join(x for x in (amount, measure) if x)
+            extra = ", ".join(x for x in (f"{eq} eq./{metal}" if eq else "", source) if x)
+            items.append(f"{name} ({role}): {what}" + (f" [{extra}]" if extra else ""))
+        _print_list(c, "Reagents", items)
+        return
+    table = Table(title="Reagents", box=box.SIMPLE_HEAVY, title_justify="left")
+    for col, width in zip(headers, widths, strict=True):
+        table.add_column(col, min_width=width, overflow="fold")
+    for row in rows:
+        table.add_row(*(escape(x) for x in row))
+    c.print(table)
+
+
+def _print_steps(c: Console, steps: list[dict[str, Any]], width: int) -> None:
+    """Numbered steps; wrapped lines hang under the text, not under the number."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True, min_width=width)
+    grid.add_column()
+    for s in steps:
+        cond = f" [dim]({escape(s['conditions'])})[/dim]" if s["conditions"] else ""
+        src = f" [dim]\\[{escape(s['source'])}][/dim]" if s["source"] else ""
+        text = f"[bold]{escape(s['action'])}.[/bold] {escape(s['text'])}{cond}{src}"
+        if s["checkpoint"]:
+            text += f"\n[green]✓ {escape(s['checkpoint'])}[/green]"
+        grid.add_row(f"  {s['number']}.", text)
+    c.print(grid)
+
+
+def _print_list(c: Console, title: str, items: list[str], bullet: str = "•") -> None:
+    """A titled list; a wrapped item keeps a hanging indent under its first word."""
     if not items:
         return
     c.print(f"[bold]{escape(title)}[/bold]")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for item in items:
-        c.print(f"  • {escape(item)}")
+        grid.add_row(f"  {bullet}", escape(item))
+    c.print(grid)
 
 
 def print_list(rows: list[dict[str, Any]]) -> None:
@@ -151,7 +212,7 @@ def print_list(rows: list[dict[str, Any]]) -> None:
 
 def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     from nclplan import chemistry
-    from nclplan.render import _num
+    from nclplan.render import _Estimates, _num, _source_label
     from nclplan.scale import product_molar_mass
     from nclplan.units import fmt
 
@@ -171,9 +232,10 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     elif t.mass_scaling:
         lines.append(f"No product mass scaling: {escape(t.mass_scaling)}")
     lines.append(f"Numbers: {reported} reported, {estimated} estimated")
-    lines.append(f"File: {escape(cat.files.get(route.id, '?'))}")
+    lines.append(f"File: {escape(_route_file(cat.files.get(route.id, '?')))}")
     c.print(Panel("\n".join(lines), box=box.ROUNDED))
     c.print(escape(route.summary))
+    est = _Estimates()  # provenance cells say "est. E1"; the reasons follow the table
     table = Table(title="Parameters and conditions", box=box.SIMPLE_HEAVY, title_justify="left")
     for col in ("Condition", "Value", "Reported range", "Settable", "Provenance"):
         table.add_column(col, overflow="fold")
@@ -182,9 +244,7 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
         if cond.text:
             value = (value + " — " if value else "") + cond.text
         rng = f"{_num(cond.range.min)} – {_num(cond.range.max)}" if cond.range else ""
-        prov = cond.source or ""
-        if cond.estimate:
-            prov = (prov + "; " if prov else "") + "est.: " + cond.estimate
+        prov = _source_label(route, est, cond.value, cond)
         table.add_row(
             escape(cond.label),
             escape(value),
@@ -195,22 +255,37 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     c.print(table)
     if route.yield_ is not None:
         y = route.yield_
-        c.print(
-            f"Yield: {_num(y.value)} ({escape(y.basis)})"
-            + (f" — est.: {escape(y.estimate)}" if y.estimate else "")
-        )
+        where = _source_label(route, est, y.value, y)
+        where = f" \\[{escape(where)}]" if where else ""
+        c.print(f"Yield: {_num(y.value)} ({escape(y.basis)}){where}")
+    _print_list(c, "Estimates", [f"E{i}: {e}" for i, e in enumerate(est.reasons, start=1)])
     _print_list(c, "Notes", list(route.notes))
     _print_list(c, "Scale notes", list(route.scale_notes))
     _print_list(
         c,
         "References",
         [
-            f"[{r.key}] {r.citation}. https://doi.org/{r.doi}" + (f" ({r.note})" if r.note else "")
+            f"[{r.key}] {r.citation}. https://doi.org/{r.doi}"
+            + ("" if r.doi_confirmed else " (DOI not confirmed)")
             for r in route.references
         ],
     )
     if alternatives:
         _print_list(c, "Other routes to this cluster", [a.id for a in alternatives])
+
+
+def _route_file(path: str) -> str:
+    """A built-in route by its file name (where the package is installed says nothing to a
+    chemist); a route from the user's own catalog folder by the path they gave."""
+    from pathlib import Path
+
+    from nclplan.catalog import shipped_dir
+
+    p = Path(path)
+    try:
+        return f"{p.relative_to(shipped_dir())} (built-in catalog)"
+    except ValueError:
+        return path
 
 
 def print_cluster(report: ClusterReport) -> None:
@@ -232,11 +307,21 @@ def print_cluster(report: ClusterReport) -> None:
         + " - ".join(f"{k}x{x} ({escape(n)})" for n, k, x in report.ligands if x)
         + f" - ({cl.charge:+d} charge)  → {shell}",
     ]
+    if report.salt is not None:
+        lines.append(
+            f"Salt {escape(report.salt.label)}: {report.salt.average_mass:.2f} g/mol "
+            "(average molar mass, what you weigh)"
+        )
+    if report.acidic_protons:
+        lines.append(
+            f"Acidic protons: {report.acidic_protons} (ESI-MS in negative mode shows [M-nH] ions; "
+            "the electron count stays that of the cluster's own charge)"
+        )
     c.print(Panel("\n".join(lines), box=box.ROUNDED))
     if not report.ions:
         c.print(
             "Neutral cluster: ESI-MS sees it only as an adduct or after oxidation/reduction; "
-            "give --charge to see the m/z of a charged state."
+            "give --charge (the cluster's own charge) to see the m/z of a charged cluster."
         )
         return
     table = Table(title="Expected ESI-MS ions", box=box.SIMPLE_HEAVY, title_justify="left")

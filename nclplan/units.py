@@ -36,14 +36,36 @@ CANONICAL = {
 }
 
 
+def _pint() -> Any:
+    """pint, imported so that it does not import numpy and scipy.
+
+    pint imports numpy (and scipy) whenever they are installed, ~0.2 s before a plan can start;
+    nclplan never gives pint arrays, and numpy is installed only for ``nclplan verify``. Hiding
+    them during pint's first import keeps ``route`` start-up as it was; they stay importable
+    for everything else afterwards.
+    """
+    import sys
+
+    if "pint" in sys.modules:
+        return sys.modules["pint"]
+    hidden = [name for name in ("numpy", "scipy") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import numpy` fail
+    try:
+        import pint
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+    return pint
+
+
 @lru_cache(maxsize=1)
 def ureg() -> pint.UnitRegistry[Any]:
     """The single unit registry; built once per process."""
-    import pint
-
+    lib = _pint()
     path = resources.files("nclplan").joinpath("units.txt")
     with resources.as_file(path) as defs:
-        reg: pint.UnitRegistry[Any] = pint.UnitRegistry(
+        reg: pint.UnitRegistry[Any] = lib.UnitRegistry(
             str(defs), autoconvert_offset_to_baseunit=True, cache_folder=None
         )
     return reg
@@ -102,13 +124,12 @@ def parse_quantity(text: str, *, what: str) -> pint.Quantity[Any]:
         raise ScaleError(
             f"{what}: cannot read unit {short(unit)!r} in {short(text)!r} (e.g. mg, g, mmol)"
         )
-    import pint
-
+    lib = _pint()
     try:
         units = ureg().Unit(unit)
     except (
-        pint.errors.UndefinedUnitError,
-        pint.errors.DefinitionSyntaxError,
+        lib.errors.UndefinedUnitError,
+        lib.errors.DefinitionSyntaxError,
         ValueError,
         TypeError,
         AttributeError,
@@ -273,7 +294,8 @@ def _fmt(value: float, units: Any, sig: int, trailing: bool) -> str:
         return f"{fmt_number(float(q.magnitude), sig, trailing=trailing)} {q.units:~P}"
     for unit, label, threshold in ladder:
         mag = magnitude(q, unit)
-        if abs(mag) >= threshold:
+        # Compare after rounding: 999.6 µmol prints as 1.00 mmol, not as "1000 µmol".
+        if abs(float(f"{mag:.{sig}g}")) >= threshold:
             return f"{fmt_number(mag, sig, trailing=trailing)} {label}"
     unit, label, _ = ladder[-1]
     return f"{fmt_number(magnitude(q, unit), sig, trailing=trailing)} {label}"

@@ -122,3 +122,71 @@ def test_charge_option_and_conflicts() -> None:
         chemistry.cluster_report("Au25(XYZ)18")
     with pytest.raises(UsageError):
         chemistry.cluster_report("[Au25(PET)18]-", counterion="Na")
+
+
+def test_salt_molar_mass_with_counterion() -> None:
+    # [TOA][Au25(SC2H4Ph)18]: 7394.16 (anion) + 466.89 (N(C8H17)4+) = 7861.05 g/mol
+    report = chemistry.cluster_report("[Au25(SC2H4Ph)18]-", counterion="TOA")
+    assert report.salt is not None
+    assert report.salt.label == "[TOA][Au25(SC2H4Ph)18]"
+    assert report.salt.average_mass == pytest.approx(7861.05, abs=0.01)
+    ag44 = chemistry.cluster_report("Ag44(SPhF2)30 4-", counterion="PPh4")
+    assert ag44.salt is not None and ag44.salt.count == 4
+    assert ag44.salt.average_mass == pytest.approx(
+        ag44.average_mass + 4 * chemistry.molar_mass("PPh4"), abs=0.01
+    )
+    with pytest.raises(UsageError, match="neutral"):
+        chemistry.cluster_report("Au38(PET)24", counterion="TOA")
+
+
+@pytest.mark.parametrize(
+    ("text", "protons"),
+    [
+        ("Au25(SG)18", 36),  # two carboxylic acids per glutathione
+        ("Au25(Cys)18", 18),
+        ("Au25(p-MBA)18", 18),
+        ("Au25(MHA)18", 18),
+        ("Ag9(MSA)7", 14),
+        ("Ag29(DHLA)12", 12),
+        ("Au25(PET)18", 0),
+    ],
+)
+def test_acidic_protons_per_ligand(text: str, protons: int) -> None:
+    assert chemistry.cluster_report(text).acidic_protons == protons
+
+
+def test_deprotonated_series_keeps_the_clusters_electron_count() -> None:
+    report = chemistry.cluster_report("Au25(p-MBA)18", charge=-1, ion_charges=(-3, -4, -5))
+    assert report.electrons == 8  # [Au25(SR)18]-, whatever charge the ions carry
+    assert [(i.label, i.charge, i.protons_removed) for i in report.ions] == [
+        ("[M-2H]3-", -3, 2),
+        ("[M-3H]4-", -4, 3),
+        ("[M-4H]5-", -5, 4),
+    ]
+    # m/z = (M - n H+) / z, with M the anion's mass: independent arithmetic with molmass
+    m = chemistry.molar_mass("Au25(p-MBA)18")  # neutral atoms; the anion adds one electron
+    electron, proton = 0.000548579909, 1.007276467
+    for ion in report.ions:
+        expected = (m + electron - ion.protons_removed * proton) / abs(ion.charge)
+        assert ion.mz_average == pytest.approx(expected, abs=1e-3)
+    neutral = chemistry.cluster_report("Au25(p-MBA)18")
+    assert neutral.electrons == 7
+    assert [i.label for i in neutral.ions][:2] == ["[M-H]-", "[M-2H]2-"]
+
+
+def test_unreachable_ion_charge_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="no acidic protons"):
+        chemistry.cluster_report("Au25(PET)18", ion_charges=(-2,))
+    with pytest.raises(UsageError, match="18 acidic protons"):
+        chemistry.cluster_report("Au25(p-MBA)18", ion_charges=(-19,))
+
+
+def test_python_api_lists_the_asked_ion_charges() -> None:
+    import nclplan
+
+    result = nclplan.cluster("Au25(MBA)18", charge=-1, ion_charges=[-3, -5])
+    data = result.to_dict()
+    assert data["schema_version"] == "2" and data["electrons"] == 8
+    assert [i["label"] for i in data["ions"]] == ["[M-2H]3-", "[M-4H]5-"]
+    salt = nclplan.cluster("[Au25(SC2H4Ph)18]-", counterion="TOA").to_dict()["salt"]
+    assert salt["average_mass"] == {"value": pytest.approx(7861.05, abs=0.01), "unit": "g/mol"}

@@ -203,8 +203,15 @@ def test_cluster_command(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out)
     assert code == 0 and data["electrons"] == 18 and data["closed_shell"] is True
     assert [i["charge"] for i in data["ions"]] == [-4, -3, -2, -1]
+    assert data["schema_version"] == "2" and data["salt"]["count"] == 4
     code, out, _ = run(["cluster", "[Au25(SC2H4Ph)18]-"], capsys)
     assert code == 0 and "closed shell" in out and "7392.9" in out
+    code, out, _ = run(["cluster", "[Au25(SC2H4Ph)18]-", "--counterion", "TOA"], capsys)
+    assert code == 0 and "[TOA][Au25(SC2H4Ph)18]: 7861.05 g/mol" in out
+    code, out, _ = run(["cluster", "Au25(MBA)18", "-z", "-1", "-i", "-3", "-i", "-5"], capsys)
+    assert code == 0 and "[M-2H]3-" in out and "[M-4H]5-" in out and "[M-3H]4-" not in out
+    code, _, err = run(["cluster", "Au25(PET)18", "--ion-charge", "-2"], capsys)
+    assert code == 2 and "no acidic protons" in err
     code, _, err = run(["cluster", "Zz25(PET)18"], capsys)
     assert code == 2 and "Traceback" not in err
 

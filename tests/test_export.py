@@ -86,7 +86,8 @@ def test_contract_keys_and_units(catalog: Catalog) -> None:
     assert data["schema_version"] == "3"
     assert data["generator"]["name"] == "nclplan"
     assert set(data["route"]) >= {"id", "title", "family", "review_section", "references"}
-    assert all(set(r) == {"key", "doi", "citation"} for r in data["route"]["references"])
+    ref_keys = {"key", "doi", "doi_confirmed", "citation"}
+    assert all(set(r) == ref_keys for r in data["route"]["references"])
     assert set(data["target"]) >= {
         "name",
         "formula",

@@ -426,7 +426,7 @@ def test_csv_formula_injection_is_neutralised(tmp_path: Path) -> None:
             f"estimate: '{FORMULAS[0].replace(chr(39), chr(39) * 2)}'  # ",
         ),
         ("estimate: TOABr:Au of ~1.17", f'estimate: "{FORMULAS[1]}"  # '),
-        ("estimate: solvent volume recalled", f'estimate: "{FORMULAS[2]} volume recalled"  # '),
+        ("estimate: solvent volume from", f'estimate: "{FORMULAS[2]} volume recalled"  # '),
     )
     code, out, err = run_quiet(["route", "zz-test", "--catalog", str(folder), "-f", "csv"])
     assert code == 0, err
@@ -453,7 +453,10 @@ def test_control_characters_in_catalog_text_are_refused(tmp_path: Path, text: st
         ),
     )
     code, _, err = run_quiet(["check", str(folder)])
-    assert code == 1 and f"{path}:7:" in err and "control character" in err
+    line = next(
+        i for i, ln in enumerate(path.read_text().splitlines(), 1) if ln.startswith("title")
+    )
+    assert code == 1 and f"{path}:{line}: title:" in err and "control character" in err
     only_message_lines(err)
     code, out, err = run_quiet(["show", "zz-test", "--catalog", str(folder)])
     assert code == 1 and "\x1b" not in out + err

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nclplan.catalog import Catalog, load_catalog, target_metal_atoms
+from nclplan.catalog import Catalog, load_catalog
 from nclplan.errors import ScaleError
 from nclplan.scale import parse_scale, parse_yield, scale_route
 from nclplan.units import Q
@@ -73,7 +73,7 @@ def test_product_mass_conserves_metal(catalog: Catalog, mass_mg: float) -> None:
     assert scaled.expected_yield is not None
     # product metal atoms = precursor metal x yield
     product_mol = Q(mass_mg, "mg") / scaled.product_molar_mass
-    metal_in_product = product_mol * target_metal_atoms(route)
+    metal_in_product = product_mol * route.target.atom_count()
     assert (metal_in_product / (scaled.metal_amount * scaled.expected_yield.value)).to(
         ""
     ).magnitude == pytest.approx(1.0)
@@ -178,7 +178,7 @@ def test_every_route_plans_by_product_mass_or_says_why_not(catalog: Catalog, rou
         return
     s = plan.scaled
     assert s.product_mass is not None and s.expected_yield is not None
-    product_metal = (Q(5, "mg") / s.product_molar_mass) * target_metal_atoms(route)
+    product_metal = (Q(5, "mg") / s.product_molar_mass) * route.target.atom_count()
     assert (product_metal / (s.metal_amount * s.expected_yield.value)).to(
         ""
     ).magnitude == pytest.approx(1.0)
