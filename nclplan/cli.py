@@ -121,6 +121,29 @@ CatalogOpt = Annotated[
 ]
 
 
+# Options several commands share, declared once.
+TargetArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="TARGET",
+        help="Cluster as chemists write it (Au25, Au25(PET)18, Au25@BSA) or a route id.",
+    ),
+]
+RouteOpt = Annotated[
+    str | None,
+    typer.Option("--route", metavar="ID", help="Pick a route by id (see 'nclplan list')."),
+]
+YieldOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--yield",
+        metavar="PERCENT",
+        help="Expected yield on a metal basis, e.g. 35%; overrides the reported one.",
+    ),
+]
+PaperOpt = Annotated[Paper, typer.Option("--paper", help="Paper size for html and pdf.")]
+
+
 def _err(message: str) -> None:
     """One message line on stderr; control characters in it are shown, not obeyed."""
     sys.stderr.write(f"nclplan: {visible(message)}\n")
@@ -173,17 +196,8 @@ _EXTENSIONS = {
 
 @app.command(short_help="Plan a synthesis: reagents, steps, hazards, references.")
 def route(
-    target: Annotated[
-        str,
-        typer.Argument(
-            metavar="TARGET",
-            help="Cluster as chemists write it (Au25, Au25(PET)18, Au25@BSA) or a route id.",
-        ),
-    ],
-    route_id: Annotated[
-        str | None,
-        typer.Option("--route", metavar="ID", help="Pick a route by id (see 'nclplan list')."),
-    ] = None,
+    target: TargetArg,
+    route_id: RouteOpt = None,
     scale: Annotated[
         str,
         typer.Option(
@@ -193,14 +207,7 @@ def route(
             "50mg (isolated product) or 0.4mmol (metal).",
         ),
     ] = "1x",
-    yield_: Annotated[
-        str | None,
-        typer.Option(
-            "--yield",
-            metavar="PERCENT",
-            help="Expected yield on a metal basis, e.g. 35%; overrides the reported one.",
-        ),
-    ] = None,
+    yield_: YieldOpt = None,
     fmt: Annotated[
         RouteFormat | None,
         typer.Option(
@@ -219,9 +226,7 @@ def route(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
-    paper: Annotated[
-        Paper, typer.Option("--paper", help="Paper size for html and pdf.")
-    ] = Paper.a4,
+    paper: PaperOpt = Paper.a4,
     set_: Annotated[
         list[str] | None,
         typer.Option(
@@ -248,23 +253,7 @@ def route(
     catalog: CatalogOpt = None,
 ) -> None:
     """Plan a synthesis: scaled reagents, numbered steps, hazards and references."""
-    if fmt is None:
-        if output is not None and str(output) != "-":
-            fmt = _EXTENSIONS.get(output.suffix.lower())
-            if fmt is None:
-                raise UsageError(
-                    f"cannot tell the format from {output.name!r}; "
-                    "give --format (md, json, html, pdf, csv or eln)"
-                )
-        else:
-            fmt = RouteFormat.table
-    if fmt is RouteFormat.table and output is not None and str(output) != "-":
-        raise UsageError(
-            "the table format is for the terminal; write md, json, html, pdf, csv or eln"
-        )
-    if fmt in BINARY and output is None:
-        raise UsageError(f"{fmt.value} is a binary format; give -o FILE (or -o - to pipe it)")
-
+    fmt = _route_format(fmt, output)
     from nclplan.catalog import load_catalog
     from nclplan.plan import make_plan
 
@@ -285,6 +274,28 @@ def route(
         print_plan(plan)
         return
     _emit(_document(plan, fmt, paper.value), output, force)
+
+
+def _route_format(fmt: RouteFormat | None, output: Path | None) -> RouteFormat:
+    """The plan's format: as given, else from -o's extension, else the terminal table."""
+    to_file = output is not None and str(output) != "-"
+    if fmt is None:
+        if not to_file:
+            return RouteFormat.table
+        assert output is not None
+        fmt = _EXTENSIONS.get(output.suffix.lower())
+        if fmt is None:
+            raise UsageError(
+                f"cannot tell the format from {output.name!r}; "
+                "give --format (md, json, html, pdf, csv or eln)"
+            )
+    if fmt is RouteFormat.table and to_file:
+        raise UsageError(
+            "the table format is for the terminal; write md, json, html, pdf, csv or eln"
+        )
+    if fmt in BINARY and output is None:
+        raise UsageError(f"{fmt.value} is a binary format; give -o FILE (or -o - to pipe it)")
+    return fmt
 
 
 def _yield_note(text: str | None) -> None:
@@ -333,22 +344,16 @@ def _document(plan: Plan, fmt: RouteFormat, paper: str) -> str | bytes:
 
 @app.command(short_help="Parameter study: one plan per grid point.")
 def sweep(
-    target: Annotated[
-        str, typer.Argument(metavar="TARGET", help="Route id or target, as for 'route'.")
-    ],
+    target: TargetArg,
     vary: Annotated[
         list[str],
         typer.Option(
             "--vary", metavar="NAME=RANGE", help="NAME=START:STOP:STEP or NAME=V1,V2 (repeatable)."
         ),
     ],
-    route_id: Annotated[
-        str | None, typer.Option("--route", metavar="ID", help="Pick a route by id.")
-    ] = None,
+    route_id: RouteOpt = None,
     scale: Annotated[str, typer.Option("--scale", metavar="AMOUNT", help="As for 'route'.")] = "1x",
-    yield_: Annotated[
-        str | None, typer.Option("--yield", metavar="PERCENT", help="As for 'route'.")
-    ] = None,
+    yield_: YieldOpt = None,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", metavar="NAME=VALUE", help="Fixed parameters for every point."),
@@ -491,9 +496,7 @@ _VERIFY_EXTENSIONS = {
 
 @app.command(short_help="Check measured spectra against the plan's product.")
 def verify(
-    target: Annotated[
-        str, typer.Argument(metavar="TARGET", help="Route id or target, as for 'route'.")
-    ],
+    target: TargetArg,
     uvvis: Annotated[
         Path | None,
         typer.Option(
@@ -530,9 +533,7 @@ def verify(
     ms_tolerance: Annotated[
         str, typer.Option("--ms-tolerance", metavar="TOL", help="m/z tolerance: 20ppm or 0.05Da.")
     ] = "20ppm",
-    route_id: Annotated[
-        str | None, typer.Option("--route", metavar="ID", help="Pick a route by id.")
-    ] = None,
+    route_id: RouteOpt = None,
     set_: Annotated[
         list[str] | None,
         typer.Option(
@@ -548,9 +549,7 @@ def verify(
             "--scale", metavar="AMOUNT", help="Scale the plan was made at (for its plan id)."
         ),
     ] = "1x",
-    yield_: Annotated[
-        str | None, typer.Option("--yield", metavar="PERCENT", help="As for 'route'.")
-    ] = None,
+    yield_: YieldOpt = None,
     fmt: Annotated[
         VerifyFormat | None,
         typer.Option(
@@ -571,9 +570,7 @@ def verify(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
-    paper: Annotated[Paper, typer.Option("--paper", help="Paper size for html and pdf.")] = (
-        Paper.a4
-    ),
+    paper: PaperOpt = Paper.a4,
     catalog: CatalogOpt = None,
 ) -> None:
     """Check measured spectra against what the plan's product should show.

@@ -13,9 +13,10 @@ from typing import Any
 from nclplan import __version__, chemistry, fingerprint
 from nclplan.bench import measuring_tool
 from nclplan.chemistry import ClusterReport
-from nclplan.models import Num, Provenance, Route
+from nclplan.models import Condition, Num, Provenance, Route
 from nclplan.plan import Plan
-from nclplan.steps import fill_conditions
+from nclplan.scale import ScaledReagent
+from nclplan.steps import PlanStep, fill_conditions
 from nclplan.units import Q, magnitude, round_sig, to_json
 from nclplan.vessel import SizedVessel
 
@@ -70,130 +71,26 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 def _single(plan: Plan) -> dict[str, Any]:
     s = plan.scaled
     r = s.route
-    t = r.target
-    expanded = chemistry.hill(t.formula) if t.formula else None
-    ey = s.expected_yield
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "nclplan", "version": __version__},
         "plan_id": plan.plan_id,
-        "route": {
-            "id": r.id,
-            "title": r.title,
-            "family": r.family,
-            "review_section": r.review_section,
-            "summary": r.summary,
-            "references": [
-                {
-                    "key": ref.key,
-                    "doi": ref.doi,
-                    "doi_confirmed": ref.doi_confirmed,
-                    "citation": ref.citation,
-                }
-                for ref in r.references
-            ],
-            "notes": list(r.notes),
-        },
+        "route": _route(r),
         "alternatives": [
             {"id": a.id, "title": a.title, "target": a.target.name} for a in plan.alternatives
         ],
-        "target": {
-            "name": t.name,
-            "formula": expanded,
-            "formula_as_written": t.formula,
-            "charge": t.charge,
-            "counterion": chemistry.hill(t.counterion) if t.counterion else None,
-            "isolated_as": t.isolated_as,
-            "metal": t.metal,
-            "metal_atoms": r.target.atom_count(),
-            "molar_mass": to_json(s.product_molar_mass),
-        },
-        "scale": {
-            "requested": s.request.text,
-            "basis": s.request.basis,
-            "factor": round_sig(s.factor, 6),
-            "metal_amount": to_json(s.metal_amount),
-            "surplus": plan.surplus,
-            "consumed_by": plan.consumed_by,
-            "expected_yield": None
-            if ey is None
-            else {
-                "value": round_sig(ey.value, 6),
-                "basis": ey.basis,
-                "source": None if ey.overridden else _doi(r, ey.source),
-                "estimate": ey.estimate,
-                "overridden": ey.overridden,
-            },
-        },
+        "target": _target(plan),
+        "scale": _scale(plan),
         "product": None
         if s.product_mass is None
         else {
             "mass": to_json(s.product_mass),
             "amount": to_json(s.product_amount),
         },
-        "reagents": [
-            {
-                "id": x.line.id,
-                "name": x.reagent.name,
-                "formula": x.reagent.formula,
-                "cas": x.reagent.cas,
-                "role": x.line.role,
-                "form": x.line.form,
-                "stage": x.line.stage,
-                "medium": x.line.medium,
-                "as_needed": x.line.as_needed,
-                "target": fill_conditions(x.line.target, r) if x.line.target else None,
-                "measure_with": None
-                if x.volume is None or x.line.as_needed
-                else measuring_tool(magnitude(x.volume, "mL")),
-                "equivalents": None if x.equivalents is None else round_sig(x.equivalents, 6),
-                **_present(
-                    molar_mass=x.molar_mass,
-                    amount=x.amount,
-                    mass=x.mass,
-                    volume=x.volume,
-                    concentration=x.concentration,
-                ),
-                "hazards": [h.code for h in x.reagent.hazards],
-                "made_by": x.line.made_by,
-                **_prov(r, x.line),
-            }
-            for x in s.reagents
-        ],
-        "steps": [
-            {
-                "number": st.number,
-                "action": st.action,
-                "stage": st.stage,
-                "text": st.text,
-                **_present(duration=st.duration, temperature=st.temperature),
-                "ph": st.ph,
-                "checkpoint": st.checkpoint,
-                "source": _doi(r, st.source),
-                "estimate": st.estimate,
-                "vessel": st.vessel,
-            }
-            for st in plan.steps
-        ],
+        "reagents": [_reagent(r, x) for x in s.reagents],
+        "steps": [_step(r, st) for st in plan.steps],
         "vessels": [_vessel(r, v) for v in plan.vessels],
-        "conditions": [
-            {
-                "name": c.name,
-                "label": c.label,
-                "value": _num(c.value),
-                "text": c.text,
-                "range": None
-                if c.range is None
-                else {
-                    "min": _num(c.range.min),
-                    "max": _num(c.range.max),
-                    **_prov(r, c.range, c),
-                },
-                "parameter": c.parameter,
-                **_prov(r, c.value, c),
-            }
-            for c in r.conditions
-        ],
+        "conditions": [_condition(r, c) for c in r.conditions],
         "fingerprints": [
             {
                 "kind": f.kind,
@@ -219,6 +116,125 @@ def _single(plan: Plan) -> dict[str, Any]:
         "purification": plan.purification,
         "warnings": plan.warnings,
         "provenance": {"reported": plan.reported, "estimated": plan.estimated},
+    }
+
+
+def _route(r: Route) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "title": r.title,
+        "family": r.family,
+        "review_section": r.review_section,
+        "summary": r.summary,
+        "references": [
+            {
+                "key": ref.key,
+                "doi": ref.doi,
+                "doi_confirmed": ref.doi_confirmed,
+                "citation": ref.citation,
+            }
+            for ref in r.references
+        ],
+        "notes": list(r.notes),
+    }
+
+
+def _target(plan: Plan) -> dict[str, Any]:
+    t = plan.route.target
+    return {
+        "name": t.name,
+        "formula": chemistry.hill(t.formula) if t.formula else None,
+        "formula_as_written": t.formula,
+        "charge": t.charge,
+        "counterion": chemistry.hill(t.counterion) if t.counterion else None,
+        "isolated_as": t.isolated_as,
+        "metal": t.metal,
+        "metal_atoms": t.atom_count(),
+        "molar_mass": to_json(plan.scaled.product_molar_mass),
+    }
+
+
+def _scale(plan: Plan) -> dict[str, Any]:
+    s = plan.scaled
+    ey = s.expected_yield
+    return {
+        "requested": s.request.text,
+        "basis": s.request.basis,
+        "factor": round_sig(s.factor, 6),
+        "metal_amount": to_json(s.metal_amount),
+        "surplus": plan.surplus,
+        "consumed_by": plan.consumed_by,
+        "expected_yield": None
+        if ey is None
+        else {
+            "value": round_sig(ey.value, 6),
+            "basis": ey.basis,
+            "source": None if ey.overridden else _doi(s.route, ey.source),
+            "estimate": ey.estimate,
+            "overridden": ey.overridden,
+        },
+    }
+
+
+def _reagent(r: Route, x: ScaledReagent) -> dict[str, Any]:
+    return {
+        "id": x.line.id,
+        "name": x.reagent.name,
+        "formula": x.reagent.formula,
+        "cas": x.reagent.cas,
+        "role": x.line.role,
+        "form": x.line.form,
+        "stage": x.line.stage,
+        "medium": x.line.medium,
+        "as_needed": x.line.as_needed,
+        "target": fill_conditions(x.line.target, r) if x.line.target else None,
+        "measure_with": None
+        if x.volume is None or x.line.as_needed
+        else measuring_tool(magnitude(x.volume, "mL")),
+        "equivalents": None if x.equivalents is None else round_sig(x.equivalents, 6),
+        **_present(
+            molar_mass=x.molar_mass,
+            amount=x.amount,
+            mass=x.mass,
+            volume=x.volume,
+            concentration=x.concentration,
+        ),
+        "hazards": [h.code for h in x.reagent.hazards],
+        "made_by": x.line.made_by,
+        **_prov(r, x.line),
+    }
+
+
+def _step(r: Route, st: PlanStep) -> dict[str, Any]:
+    return {
+        "number": st.number,
+        "action": st.action,
+        "stage": st.stage,
+        "text": st.text,
+        **_present(duration=st.duration, temperature=st.temperature),
+        "ph": st.ph,
+        "checkpoint": st.checkpoint,
+        "source": _doi(r, st.source),
+        "estimate": st.estimate,
+        "vessel": st.vessel,
+    }
+
+
+def _condition(r: Route, c: Condition) -> dict[str, Any]:
+    return {
+        "name": c.name,
+        "label": c.label,
+        "value": _num(c.value),
+        "text": c.text,
+        "range": None
+        if c.range is None
+        else {
+            "min": _num(c.range.min),
+            "max": _num(c.range.max),
+            **_prov(r, c.range, c),
+        },
+        "parameter": c.parameter,
+        **_prov(r, c.value, c),
     }
 
 

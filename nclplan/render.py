@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from nclplan import chemistry, fingerprint, hazards
-from nclplan.models import FAMILY_TITLES, Num, Route
-from nclplan.steps import fill_conditions, step_conditions
+from nclplan.models import FAMILY_TITLES, Condition, Num, Route
+from nclplan.steps import PlanStep, fill_conditions, step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from nclplan.plan import Plan
-    from nclplan.scale import ScaledRoute
+    from nclplan.scale import ScaledReagent, ScaledRoute
 
 
 class _Estimates:
@@ -74,92 +74,18 @@ def _action_label(action: str) -> str:
 
 
 def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
-    """Every string a document shows, formatted once."""
+    """Every string a document shows, formatted once.
+
+    The parts are built in the order a document prints them, because estimate labels (E1, E2,
+    ...) are numbered as they are first met.
+    """
     s = plan.scaled
     r = plan.route
-    t = r.target
     est = _Estimates()
-    ey = s.expected_yield
-    yield_text = None
-    if ey is not None:
-        where = (
-            "given with --yield"
-            if ey.overridden
-            else _source_label(r, est, r.yield_.value if r.yield_ else None, r.yield_)
-        )
-        yield_text = f"{fmt_number(ey.value * 100, 3, trailing=False)} %, {ey.basis} ({where})"
-    basis_words = {
-        "factor": "multiple of the published recipe",
-        "product_mass": "mass of isolated product",
-        "metal_amount": f"amount of {t.metal} in the precursor",
-    }
-    reagents = []
-    for x in s.reagents:
-        line = x.line
-        if line.as_needed:
-            amount = "as needed"
-        elif line.form == "gas":
-            amount = "bubbled (see steps)"
-        elif x.amount is None or line.role in ("solvent", "antisolvent"):
-            amount = ""  # moles of a solvent say nothing at the bench
-        else:
-            amount = fmt(x.amount)
-        if line.form == "solid" and x.volume is not None and x.concentration is not None:
-            measure = f"{fmt(x.volume)} of {fmt_condition(x.concentration)} stock ({fmt(x.mass)})"
-        elif line.form == "solution" and x.volume is not None and x.concentration is not None:
-            measure = f"{fmt(x.volume)} of {fmt_condition(x.concentration)}"
-            if x.mass is not None:
-                measure += f" ({fmt(x.mass)} {x.reagent.label})"
-        elif line.form == "liquid" and x.volume is not None:
-            measure = fmt(x.volume) + (f" ({fmt(x.mass)})" if x.mass is not None else "")
-        else:
-            measure = fmt(x.mass) if x.mass is not None else ""
-        if line.as_needed and (x.concentration is not None or line.target):
-            bits = [fmt_condition(x.concentration)] if x.concentration is not None else []
-            bits += [f"to {fill_conditions(line.target, r)}"] if line.target else []
-            measure = ", ".join(bits)
-        reagents.append(
-            {
-                "id": line.id,
-                "label": x.reagent.label,
-                "name": x.reagent.name,
-                "formula": (x.reagent.formula or "").replace(".", "·"),
-                "cas": x.reagent.cas or "",
-                "role": line.role,
-                "form": line.form + (f" in {line.medium}" if line.medium else ""),
-                "form_short": line.form,
-                "form_note": f"{line.form} in {line.medium}" if line.medium else "",
-                "stage": line.stage,
-                "amount": amount,
-                "measure": measure,
-                "equivalents": "" if x.equivalents is None else fmt_number(x.equivalents, 3),
-                "source": _source_label(r, est, line),
-                "note": line.note or "",
-            }
-        )
-    steps = [
-        {
-            "number": st.number,
-            "action": _action_label(st.action),
-            "stage": st.stage,
-            "text": st.text,
-            "conditions": step_conditions(st),
-            "checkpoint": st.checkpoint or "",
-            "source": _source_label(r, est, st),
-        }
-        for st in plan.steps
-    ]
-    conditions = [
-        {
-            "label": c.label,
-            "value": _num(c.value) if c.value is not None else (c.text or ""),
-            "text": c.text if c.value is not None and c.text else "",
-            "range": (f"{_num(c.range.min)} – {_num(c.range.max)}" if c.range else ""),
-            "parameter": c.parameter,
-            "source": _source_label(r, est, c.value, c),
-        }
-        for c in r.conditions
-    ]
+    yield_text = _yield_text(plan, est)
+    reagents = [_reagent_row(plan, x, est) for x in s.reagents]
+    steps = [_step_row(plan, st, est) for st in plan.steps]
+    conditions = [_condition_row(plan, c, est) for c in r.conditions]
     fingerprints = [
         {
             "kind": fingerprint.label(f),
@@ -169,45 +95,10 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
         }
         for f in r.fingerprints
     ]
-    route_hazards = [h.text for h in plan.hazards if h.scope == "route"]
     reagent_hazards = _reagent_hazards(s)
-    if s.product_mass is not None:
-        product = f"{fmt(s.product_mass)} ({fmt(s.product_amount)})"
-    elif t.mass_scaling:
-        product = f"not defined: {t.mass_scaling}"
-    else:
-        product = "no yield reported; give one with --yield to see the expected mass"
-    mm = fmt(s.product_molar_mass, 6) if s.product_molar_mass is not None else ""
     return {
-        "title": r.title,
-        "plan_id": plan.plan_id,
-        "version": _version(),
-        "route": {
-            "id": r.id,
-            "family": FAMILY_TITLES.get(r.family, r.family),
-            "review_section": r.review_section,
-            "summary": r.summary,
-        },
-        "target": {
-            "name": t.name,
-            "isolated_as": t.isolated_as or t.name,
-            "formula": chemistry.hill(t.formula) if t.formula else "",
-            "counterion": _counterions(t.counterion, t.charge, t.counterion_charge),
-            "molar_mass": mm,
-            "metal": t.metal,
-            "metal_atoms": r.target.atom_count(),
-            "mass_scaling": t.mass_scaling or "",
-        },
-        "scale": {
-            "requested": fmt(s.request.quantity)
-            if s.request.quantity is not None
-            else s.request.text,
-            "basis": basis_words[s.request.basis],
-            "factor": fmt_number(s.factor, 3, trailing=False),
-            "metal": fmt(s.metal_amount),
-        },
+        **_heading(plan),
         "yield": yield_text,
-        "product": product,
         "warnings": plan.warnings,
         "reagents": reagents,
         "steps": steps,
@@ -215,7 +106,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
         "workup_steps": [x for x in steps if x["stage"] == "workup"],
         "conditions": conditions,
         "fingerprints": fingerprints,
-        "route_hazards": route_hazards,
+        "route_hazards": [h.text for h in plan.hazards if h.scope == "route"],
         "reagent_hazards": reagent_hazards,
         "pictograms": _pictograms(reagent_hazards),
         "expected_mass": fmt(s.product_mass) if s.product_mass is not None else "",
@@ -246,6 +137,142 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             for i, st in enumerate(plan.stages, start=1)
         ],
         "shopping": _shopping(plan) if plan.stages else [],
+    }
+
+
+_BASIS_WORDS = {
+    "factor": "multiple of the published recipe",
+    "product_mass": "mass of isolated product",
+    "metal_amount": "amount of {metal} in the precursor",
+}
+
+
+def _heading(plan: Plan) -> dict[str, Any]:
+    """Title, route, target, scale and expected product: the head of every document."""
+    s = plan.scaled
+    r = plan.route
+    t = r.target
+    if s.product_mass is not None:
+        product = f"{fmt(s.product_mass)} ({fmt(s.product_amount)})"
+    elif t.mass_scaling:
+        product = f"not defined: {t.mass_scaling}"
+    else:
+        product = "no yield reported; give one with --yield to see the expected mass"
+    return {
+        "title": r.title,
+        "plan_id": plan.plan_id,
+        "version": _version(),
+        "route": {
+            "id": r.id,
+            "family": FAMILY_TITLES.get(r.family, r.family),
+            "review_section": r.review_section,
+            "summary": r.summary,
+        },
+        "target": {
+            "name": t.name,
+            "isolated_as": t.isolated_as or t.name,
+            "formula": chemistry.hill(t.formula) if t.formula else "",
+            "counterion": _counterions(t.counterion, t.charge, t.counterion_charge),
+            "molar_mass": fmt(s.product_molar_mass, 6) if s.product_molar_mass is not None else "",
+            "metal": t.metal,
+            "metal_atoms": t.atom_count(),
+            "mass_scaling": t.mass_scaling or "",
+        },
+        "scale": {
+            "requested": fmt(s.request.quantity)
+            if s.request.quantity is not None
+            else s.request.text,
+            "basis": _BASIS_WORDS[s.request.basis].format(metal=t.metal),
+            "factor": fmt_number(s.factor, 3, trailing=False),
+            "metal": fmt(s.metal_amount),
+        },
+        "product": product,
+    }
+
+
+def _yield_text(plan: Plan, est: _Estimates) -> str | None:
+    """``50 %, Au atom basis (wu2009, est. E1)``."""
+    ey = plan.scaled.expected_yield
+    if ey is None:
+        return None
+    r = plan.route
+    where = (
+        "given with --yield"
+        if ey.overridden
+        else _source_label(r, est, r.yield_.value if r.yield_ else None, r.yield_)
+    )
+    return f"{fmt_number(ey.value * 100, 3, trailing=False)} %, {ey.basis} ({where})"
+
+
+def _amount_text(x: ScaledReagent) -> str:
+    line = x.line
+    if line.as_needed:
+        return "as needed"
+    if line.form == "gas":
+        return "bubbled (see steps)"
+    if x.amount is None or line.role in ("solvent", "antisolvent"):
+        return ""  # moles of a solvent say nothing at the bench
+    return fmt(x.amount)
+
+
+def _measure_text(x: ScaledReagent, route: Route) -> str:
+    """What is measured out: a mass, a volume, a stock aliquot, or an as-needed target."""
+    line = x.line
+    if line.as_needed and (x.concentration is not None or line.target):
+        bits = [fmt_condition(x.concentration)] if x.concentration is not None else []
+        bits += [f"to {fill_conditions(line.target, route)}"] if line.target else []
+        return ", ".join(bits)
+    if line.form == "solid" and x.volume is not None and x.concentration is not None:
+        return f"{fmt(x.volume)} of {fmt_condition(x.concentration)} stock ({fmt(x.mass)})"
+    if line.form == "solution" and x.volume is not None and x.concentration is not None:
+        measure = f"{fmt(x.volume)} of {fmt_condition(x.concentration)}"
+        return measure + (f" ({fmt(x.mass)} {x.reagent.label})" if x.mass is not None else "")
+    if line.form == "liquid" and x.volume is not None:
+        return fmt(x.volume) + (f" ({fmt(x.mass)})" if x.mass is not None else "")
+    return fmt(x.mass) if x.mass is not None else ""
+
+
+def _reagent_row(plan: Plan, x: ScaledReagent, est: _Estimates) -> dict[str, str]:
+    line = x.line
+    return {
+        "id": line.id,
+        "label": x.reagent.label,
+        "name": x.reagent.name,
+        "formula": (x.reagent.formula or "").replace(".", "·"),
+        "cas": x.reagent.cas or "",
+        "role": line.role,
+        "form": line.form + (f" in {line.medium}" if line.medium else ""),
+        "form_short": line.form,
+        "form_note": f"{line.form} in {line.medium}" if line.medium else "",
+        "stage": line.stage,
+        "amount": _amount_text(x),
+        "measure": _measure_text(x, plan.route),
+        "equivalents": "" if x.equivalents is None else fmt_number(x.equivalents, 3),
+        "source": _source_label(plan.route, est, line),
+        "note": line.note or "",
+    }
+
+
+def _step_row(plan: Plan, st: PlanStep, est: _Estimates) -> dict[str, Any]:
+    return {
+        "number": st.number,
+        "action": _action_label(st.action),
+        "stage": st.stage,
+        "text": st.text,
+        "conditions": step_conditions(st),
+        "checkpoint": st.checkpoint or "",
+        "source": _source_label(plan.route, est, st),
+    }
+
+
+def _condition_row(plan: Plan, c: Condition, est: _Estimates) -> dict[str, Any]:
+    return {
+        "label": c.label,
+        "value": _num(c.value) if c.value is not None else (c.text or ""),
+        "text": c.text if c.value is not None and c.text else "",
+        "range": (f"{_num(c.range.min)} – {_num(c.range.max)}" if c.range else ""),
+        "parameter": c.parameter,
+        "source": _source_label(plan.route, est, c.value, c),
     }
 
 

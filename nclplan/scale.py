@@ -282,74 +282,12 @@ def scale_route(
     # Plain floats in fixed units from here on: pint arithmetic is the slow part of a sweep, and
     # the units are pinned by the conversions (mmol x g/mol = mg).
     metal_ref_mmol = magnitude(metal_pub.amount, "mmol") * per_unit
-    metal_ref = Q(metal_ref_mmol, "mmol")
     atoms = route.target.atom_count()
     mm_product = product_molar_mass(route)
-
-    expected: ExpectedYield | None = None
-    if yield_override is not None:
-        expected = ExpectedYield(yield_override, "metal atom basis", None, None, True)
-    elif route.yield_ is not None:
-        y = route.yield_
-        expected = ExpectedYield(
-            magnitude(Q(y.value.value, y.value.unit), ""),
-            y.basis,
-            y.value.source or y.source,
-            y.value.estimate or y.estimate,
-            False,
-        )
-
-    warnings: list[str] = []
-    if request.basis == "factor":
-        assert request.factor is not None
-        factor = request.factor
-    elif request.basis == "metal_amount":
-        assert request.quantity is not None
-        factor = float((request.quantity / metal_ref).to(U("")).magnitude)
-    else:
-        assert request.quantity is not None
-        if mm_product is None:
-            raise ScaleError(
-                f"--scale {request.text!r}: {route.target.name} has no defined formula, so a "
-                f"product mass cannot be converted to metal ({route.target.mass_scaling}). "
-                f"Scale by a multiple (--scale 2x) or by metal (--scale "
-                f"{metal_ref.to('mmol').magnitude:.3g}mmol is the published amount of "
-                f"{route.target.metal})."
-            )
-        if expected is None:
-            raise ScaleError(
-                f"--scale {request.text!r}: {route.id} reports no yield to convert product mass "
-                "to metal; give one with --yield (e.g. --yield 30%) or scale by 2x or mmol"
-            )
-        assert atoms is not None  # a formula gives the atom count
-        product_mol = request.quantity / mm_product
-        metal_needed = product_mol * atoms / expected.value
-        factor = float((metal_needed / metal_ref).to(U("")).magnitude)
-
-    if not math.isfinite(factor) or factor <= 0:
-        raise ScaleError(f"--scale {request.text!r}: gives no usable scale factor")
-    if not MIN_FACTOR <= factor <= MAX_FACTOR:
-        raise ScaleError(
-            f"--scale {request.text!r} is {factor:.3g} times the published recipe; nclplan plans "
-            f"between {MIN_FACTOR:g}x and {MAX_FACTOR:g}x (published scale: "
-            f"{fmt(metal_ref.to('mmol'))} {route.target.metal})"
-        )
-    if factor < WARN_LOW or factor > WARN_HIGH:
-        warnings.append(
-            f"This plan is {factor:.3g} times the published scale: mixing, heat transfer, "
-            "addition rates and work-up volumes do not scale linearly. Try the published scale "
-            "first."
-        )
-    if (factor < WARN_LOW or factor > WARN_HIGH or factor != 1) and route.scale_notes:
-        warnings += route.scale_notes
-
-    scaled: list[ScaledReagent] = []
-    for p in published:
-        eq = None
-        # Equivalents say something about reagents, not about the solvent a flask is filled with.
-        if p.amount is not None and p.line.role not in ("solvent", "antisolvent"):
-            eq = magnitude(p.amount, "mmol") / metal_ref_mmol
-        s = ScaledReagent(
+    expected = expected_yield(route, yield_override)
+    factor = _factor(route, request, metal_ref_mmol, mm_product, expected)
+    scaled = [
+        ScaledReagent(
             line=p.line,
             reagent=p.reagent,
             molar_mass=p.molar_mass,
@@ -357,12 +295,15 @@ def scale_route(
             mass=_times(p.mass, factor),
             volume=_times(p.volume, factor),
             concentration=p.concentration,
-            equivalents=eq,
+            # Equivalents say something about reagents, not about the solvent a flask holds.
+            equivalents=magnitude(p.amount, "mmol") / metal_ref_mmol
+            if p.amount is not None and p.line.role not in ("solvent", "antisolvent")
+            else None,
             source=p.source,
             estimate=p.estimate,
         )
-        scaled.append(s)
-
+        for p in published
+    ]
     product_mass = product_amount = None
     if mm_product is not None and expected is not None and atoms is not None:
         product_mmol = metal_ref_mmol * factor * expected.value / atoms
@@ -378,5 +319,79 @@ def scale_route(
         product_amount=product_amount,
         expected_yield=expected,
         reagents=scaled,
-        warnings=warnings,
+        warnings=_scale_warnings(route, factor),
     )
+
+
+def expected_yield(route: Route, override: float | None) -> ExpectedYield | None:
+    """The yield a product mass is converted with: the user's, else the route's, else none."""
+    if override is not None:
+        return ExpectedYield(override, "metal atom basis", None, None, True)
+    if route.yield_ is None:
+        return None
+    y = route.yield_
+    return ExpectedYield(
+        magnitude(Q(y.value.value, y.value.unit), ""),
+        y.basis,
+        y.value.source or y.source,
+        y.value.estimate or y.estimate,
+        False,
+    )
+
+
+def _factor(
+    route: Route,
+    request: ScaleRequest,
+    metal_ref_mmol: float,
+    mm_product: pint.Quantity[Any] | None,
+    expected: ExpectedYield | None,
+) -> float:
+    """The one factor every published amount is multiplied by, checked to be a usable plan."""
+    metal_ref = Q(metal_ref_mmol, "mmol")
+    if request.basis == "factor":
+        assert request.factor is not None
+        factor = request.factor
+    elif request.basis == "metal_amount":
+        assert request.quantity is not None
+        factor = float((request.quantity / metal_ref).to(U("")).magnitude)
+    else:
+        assert request.quantity is not None
+        if mm_product is None:
+            raise ScaleError(
+                f"--scale {request.text!r}: {route.target.name} has no defined formula, so a "
+                f"product mass cannot be converted to metal ({route.target.mass_scaling}). "
+                f"Scale by a multiple (--scale 2x) or by metal (--scale "
+                f"{metal_ref_mmol:.3g}mmol is the published amount of {route.target.metal})."
+            )
+        if expected is None:
+            raise ScaleError(
+                f"--scale {request.text!r}: {route.id} reports no yield to convert product mass "
+                "to metal; give one with --yield (e.g. --yield 30%) or scale by 2x or mmol"
+            )
+        atoms = route.target.atom_count()
+        assert atoms is not None  # a formula gives the atom count
+        metal_needed = request.quantity / mm_product * atoms / expected.value
+        factor = float((metal_needed / metal_ref).to(U("")).magnitude)
+    if not math.isfinite(factor) or factor <= 0:
+        raise ScaleError(f"--scale {request.text!r}: gives no usable scale factor")
+    if not MIN_FACTOR <= factor <= MAX_FACTOR:
+        raise ScaleError(
+            f"--scale {request.text!r} is {factor:.3g} times the published recipe; nclplan plans "
+            f"between {MIN_FACTOR:g}x and {MAX_FACTOR:g}x (published scale: "
+            f"{fmt(metal_ref)} {route.target.metal})"
+        )
+    return factor
+
+
+def _scale_warnings(route: Route, factor: float) -> list[str]:
+    warnings: list[str] = []
+    far = factor < WARN_LOW or factor > WARN_HIGH
+    if far:
+        warnings.append(
+            f"This plan is {factor:.3g} times the published scale: mixing, heat transfer, "
+            "addition rates and work-up volumes do not scale linearly. Try the published scale "
+            "first."
+        )
+    if (far or factor != 1) and route.scale_notes:
+        warnings += route.scale_notes
+    return warnings
