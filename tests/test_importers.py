@@ -42,8 +42,10 @@ def archives(
     out = {}
     for name, args in ARCHIVES.items():
         path = folder / f"{name}.eln"
-        subprocess.run(
-            [sys.executable, "-m", "nclplan", "route", *args, "-o", str(path)], check=True
+        subprocess.run(  # from the temp folder: the checkout's nclplan/ has no protocols/
+            [sys.executable, "-m", "nclplan", "route", *args, "-o", str(path)],
+            check=True,
+            cwd=folder,
         )
         out[name] = path
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,11 @@ def test_completion_is_on() -> None:
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "nclplan", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "nclplan", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tempfile.gettempdir(),  # not the checkout, whose nclplan/ has no protocols/ inside
     )
 
 
@@ -93,6 +98,7 @@ def test_broken_pipe_is_quiet() -> None:
     """The reader goes away: no message, no traceback; status 1 as click gives (or 0 if done)."""
     p = subprocess.Popen(
         [sys.executable, "-m", "nclplan", "sweep", "au25-mba-co", "--vary", "ph=10:12:0.25"],
+        cwd=tempfile.gettempdir(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
