@@ -15,28 +15,12 @@ Errors are the classes of ``nclplan.errors``. Everything heavy is imported on fi
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
 import types
 
+from nclplan import startup
 
-def _interrupted_while_starting(signum: int, frame: object) -> None:
-    """Ctrl-C while the package loads: one line and exit 130, not a traceback.
-
-    The command line's own guard (in ``nclplan.cli``) takes over right after this module; this
-    one covers the package's own imports, which run first.
-    """
-    os.write(2, b"nclplan: interrupted\n")
-    os._exit(130)
-
-
-_previous_sigint = None
-try:
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        _previous_sigint = signal.signal(signal.SIGINT, _interrupted_while_starting)
-except ValueError:  # not the main thread: nothing to guard
-    pass
+_previous_sigint = startup.guard()  # before the imports below (see nclplan.startup)
 
 from nclplan import errors  # noqa: E402  (after the guard, on purpose)
 
@@ -148,5 +132,4 @@ class _Package(types.ModuleType):
 
 sys.modules[__name__].__class__ = _Package
 
-if _previous_sigint is not None:  # a program that imports nclplan keeps its own Ctrl-C
-    signal.signal(signal.SIGINT, _previous_sigint)
+startup.release(_previous_sigint)

@@ -8,28 +8,17 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import sys
 
+from nclplan import startup
 
-def _interrupted_while_starting(signum: int, frame: object) -> None:
-    """Ctrl-C while the imports below run (~0.1 s): one line and 130, not a traceback."""
-    os.write(2, b"nclplan: interrupted\n")
-    os._exit(130)
+# Guarded from here to the end of the imports (a program importing this module keeps its own).
+_previous_sigint = startup.guard()
 
-
-# Installed before the heavy imports, restored right after them (a program that imports this
-# module keeps its own handler; main() turns later Ctrl-C into the same line and code).
-_previous_sigint = None
-try:
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        _previous_sigint = signal.signal(signal.SIGINT, _interrupted_while_starting)
-except ValueError:  # not the main thread: nothing to guard
-    pass
-
+from collections.abc import Collection, Mapping  # noqa: E402
 from enum import StrEnum  # noqa: E402  (after the handler, on purpose)
 from pathlib import Path  # noqa: E402
-from typing import TYPE_CHECKING, Annotated, NoReturn  # noqa: E402
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar  # noqa: E402
 
 import typer  # noqa: E402
 from typer.core import TyperArgument  # noqa: E402
@@ -45,13 +34,13 @@ from nclplan.errors import (  # noqa: E402
 )
 from nclplan.safetext import visible  # noqa: E402
 
-if _previous_sigint is not None:
-    signal.signal(signal.SIGINT, _previous_sigint)
+startup.release(_previous_sigint)
 
 if TYPE_CHECKING:
     from nclplan.plan import Plan
 
 DEBUG_ENV = "NCLPLAN_DEBUG"
+E = TypeVar("E", bound=StrEnum)
 
 
 def _no_argument_type(self: object, ctx: object) -> None:
@@ -278,22 +267,32 @@ def route(
 
 def _route_format(fmt: RouteFormat | None, output: Path | None) -> RouteFormat:
     """The plan's format: as given, else from -o's extension, else the terminal table."""
+    return _output_format(fmt, output, RouteFormat.table, _EXTENSIONS, BINARY)
+
+
+def _output_format(
+    fmt: E | None,
+    output: Path | None,
+    table: E,
+    extensions: Mapping[str, E],
+    binary: Collection[E],
+) -> E:
+    """A command's output format: as given, else from -o's extension, else the terminal table;
+    the table only on a terminal, a binary format only into a file."""
     to_file = output is not None and str(output) != "-"
+    names = ", ".join(f.value for f in type(table) if f is not table)
     if fmt is None:
         if not to_file:
-            return RouteFormat.table
+            return table
         assert output is not None
-        fmt = _EXTENSIONS.get(output.suffix.lower())
+        fmt = extensions.get(output.suffix.lower())
         if fmt is None:
             raise UsageError(
-                f"cannot tell the format from {output.name!r}; "
-                "give --format (md, json, html, pdf, csv or eln)"
+                f"cannot tell the format from {output.name!r}; give --format ({names})"
             )
-    if fmt is RouteFormat.table and to_file:
-        raise UsageError(
-            "the table format is for the terminal; write md, json, html, pdf, csv or eln"
-        )
-    if fmt in BINARY and output is None:
+    if fmt is table and to_file:
+        raise UsageError(f"the table format is for the terminal; write {names}")
+    if fmt in binary and output is None:
         raise UsageError(f"{fmt.value} is a binary format; give -o FILE (or -o - to pipe it)")
     return fmt
 
@@ -604,22 +603,8 @@ def verify(
 
 def _verify_format(fmt: VerifyFormat | None, output: Path | None) -> VerifyFormat:
     """The report format: as given, else from -o's extension, else the terminal table."""
-    to_file = output is not None and str(output) != "-"
-    if fmt is None:
-        if not to_file:
-            return VerifyFormat.table
-        assert output is not None
-        fmt = _VERIFY_EXTENSIONS.get(output.suffix.lower())
-        if fmt is None:
-            raise UsageError(
-                f"cannot tell the format from {output.name!r}; give --format (md, json, html, "
-                "pdf or eln)"
-            )
-    if fmt is VerifyFormat.table and to_file:
-        raise UsageError("the table format is for the terminal; write md, json, html or pdf")
-    if fmt in (VerifyFormat.pdf, VerifyFormat.eln) and output is None:
-        raise UsageError(f"{fmt.value} is a binary format; give -o FILE (or -o - to pipe it)")
-    return fmt
+    binary = (VerifyFormat.pdf, VerifyFormat.eln)
+    return _output_format(fmt, output, VerifyFormat.table, _VERIFY_EXTENSIONS, binary)
 
 
 def _emit_verification(
