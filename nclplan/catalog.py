@@ -49,35 +49,10 @@ class Catalog:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The bytes of a protocol file: a regular file (or a symlink to one), at most MAX_FILE_BYTES.
+    """The bytes of a protocol file: a regular file, at most MAX_FILE_BYTES (see read_capped)."""
+    from nclplan.fileio import read_capped
 
-    A FIFO named ``x.yaml`` would block a plain ``open`` forever and ``/dev/zero`` reports size 0
-    and never ends, so the file is opened without blocking, must be regular, and the cap counts
-    the bytes actually read rather than trusting the reported size.
-    """
-    import stat
-
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise CatalogError(f"{shown(path)}: cannot read ({exc.strerror})") from exc
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise CatalogError(f"{shown(path)}: not a regular file; a protocol is a plain file")
-        chunks, total = [], 0
-        while chunk := os.read(fd, 65536):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > MAX_FILE_BYTES:
-                raise CatalogError(
-                    f"{shown(path)}: more than {MAX_FILE_BYTES} bytes is too large for a protocol"
-                )
-    except OSError as exc:
-        raise CatalogError(f"{shown(path)}: cannot read ({exc.strerror})") from exc
-    finally:
-        os.close(fd)
-    return b"".join(chunks)
+    return read_capped(path, MAX_FILE_BYTES, "a protocol", CatalogError)
 
 
 # An anchor is "&name" where a node begins; the quick test only sends suspect files to the scanner.

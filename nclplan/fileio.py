@@ -1,5 +1,8 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one, and an
-existing file is only replaced when the user said --force.
+"""Reading what a user hands us, and atomic file writes.
+
+Reads take only regular files, with a cap on the bytes actually read. Writes: a reader sees the
+old file or the new one, never half of one, and an existing file is only replaced when the user
+said --force.
 
 ``--force`` replaces a regular file (or the regular file a symlink points to) and keeps its
 permission bits; it never replaces a device, a FIFO, a socket or a folder. A sweep folder is
@@ -17,13 +20,42 @@ import stat
 import tempfile
 from pathlib import Path
 
-from nclplan.errors import OutputError
+from nclplan.errors import NclplanError, OutputError
 from nclplan.safetext import visible
 
 MANIFEST = ".nclplan-manifest.json"
 # The only names a sweep writes; nothing else in a folder is ever replaced or removed.
 _SWEEP_NAME = re.compile(r"^(?:point-\d+\.[a-z]+|design\.csv|shopping-list\.csv)$")
 _TMP_PREFIX = ".nclplan-"  # short: a 255-byte output name must still leave room for it
+
+
+def read_capped(path: Path, limit: int, what: str, error: type[NclplanError]) -> bytes:
+    """The bytes of a regular file (or a symlink to one), at most ``limit`` of them.
+
+    A FIFO would block a plain ``open`` forever and ``/dev/zero`` reports size 0 and never ends,
+    so the file is opened without blocking, must be regular, and the cap counts the bytes
+    actually read rather than trusting the reported size. ``what`` names the file in messages
+    ("a protocol"); ``error`` is the exception the caller documents.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise error(f"{visible(path)}: cannot read ({exc.strerror})") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise error(f"{visible(path)}: not a regular file; {what} is a plain file")
+        chunks, total = [], 0
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise error(f"{visible(path)}: more than {limit} bytes is too large for {what}")
+    except OSError as exc:
+        raise error(f"{visible(path)}: cannot read ({exc.strerror})") from exc
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def _fail(path: Path, exc: OSError, what: str = "cannot write") -> OutputError:

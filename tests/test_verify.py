@@ -573,3 +573,21 @@ def test_eln_carries_the_plan_the_report_and_the_raw_data(
     with zipfile.ZipFile(out) as z:
         raw = next(n for n in z.namelist() if n.endswith("data/run42.csv"))
         assert z.read(raw) == uv.read_bytes()  # the file as measured, byte for byte
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jdx", ".mzML"])
+@pytest.mark.parametrize("kind", ["fifo", "zero"])
+def test_special_files_are_refused_not_read(
+    tmp_path: Path, run_cli, suffix: str, kind: str  # type: ignore[no-untyped-def]
+) -> None:
+    """A FIFO would block and /dev/zero never ends: data files must be regular, read capped."""
+    import os
+
+    path = tmp_path / f"data{suffix}"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    option = "--ms" if suffix == ".mzML" else "--uvvis"
+    code, _, err = run_cli(["verify", "Au25", option, str(path), "-f", "json"])
+    assert code == 1 and "not a regular file" in err

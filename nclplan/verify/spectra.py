@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nclplan.errors import NclplanError, UsageError
+from nclplan.safetext import visible
 
 Array = npt.NDArray[np.float64]
 XUnit = Literal["nm", "cm-1", "eV"]
@@ -50,17 +51,25 @@ class Spectrum:
         return int(self.x.size)
 
 
+# A measured spectrum is kB to a few hundred MB (a long profile mzML); anything larger is not one.
+MAX_SPECTRUM_BYTES = 512 * 1024 * 1024
+
+
+def _raw(path: Path) -> bytes:
+    """A regular file's bytes, capped: a FIFO or /dev/zero given as data must not hang verify."""
+    from nclplan.fileio import read_capped
+
+    if not path.exists():
+        raise SpectrumError(f"{visible(path)}: no such file")
+    return read_capped(path, MAX_SPECTRUM_BYTES, "a spectrum", SpectrumError)
+
+
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(_raw(path)).hexdigest()
 
 
 def _lines(path: Path) -> list[str]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise SpectrumError(f"{path}: no such file") from exc
-    except OSError as exc:
-        raise SpectrumError(f"{path}: cannot read ({exc.strerror})") from exc
+    raw = _raw(path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = raw.decode("utf-16")
     else:
@@ -252,6 +261,7 @@ def read_jcamp(path: Path) -> tuple[Array, Array, XUnit | None]:
     """A JCAMP-DX file through the ``jcamp`` package (the IUPAC exchange format)."""
     import jcamp
 
+    _raw(path)  # a regular file of sane size before the library opens it
     try:
         data = jcamp.readfile(str(path))
     except FileNotFoundError as exc:
@@ -369,6 +379,7 @@ def _read_mzml(path: Path) -> Spectrum:
 
     import pymzml
 
+    _raw(path)  # a regular file of sane size before the library opens it
     xs: list[Array] = []
     ys: list[Array] = []
     profile = centroid = 0
