@@ -220,6 +220,7 @@ def _refuse_circular_chain(stages: list[Plan], final: ScaledRoute) -> None:
     target = final.route.target
     n = abs(target.charge // target.counterion_charge) if target.counterion_charge else 0
     wanted = _identities(target.formula, target.counterion, n)
+    own = [x.reagent.label for x in final.reagents if x.line.made_by and not x.line.as_needed]
     for stage in stages:
         for s in stage.scaled.reagents:
             if s.line.as_needed or s.line.made_by:
@@ -228,9 +229,9 @@ def _refuse_circular_chain(stages: list[Plan], final: ScaledRoute) -> None:
                 raise UsageError(
                     f"{final.route.id}: its precursor stage {stage.route.id} starts from "
                     f"{s.reagent.label}, which is the product {target.name} this plan is asked to "
-                    "make; the chain would consume its own product. Plan this route alone from a "
-                    f"{s.reagent.label} you already have (--no-stages), or make the "
-                    "starting cluster by a direct synthesis."
+                    "make; the chain would consume its own product. Plan this route alone, from "
+                    f"{' and '.join(own)} you already have (--no-stages), or make the starting "
+                    "cluster by a direct synthesis."
                 )
 
 
