@@ -37,6 +37,13 @@ def print_plan(plan: Plan) -> None:
         _print_view(v)
 
 
+def _hazard_words(codes: str, note: str) -> str:
+    """``H225 ... (note)``, the codes alone, or the note alone: never an empty ``()``."""
+    if codes and note:
+        return f"{codes} ({note})"
+    return codes or note
+
+
 def _print_view(v: dict[str, Any]) -> None:
     label = v["stage_label"]
     c = _console()
@@ -82,8 +89,7 @@ def _print_view(v: dict[str, Any]) -> None:
         "Hazards",
         v["route_hazards"]
         + [
-            f"{h['label']}: "
-            + " ".join(filter(None, [h["codes"], f"({h['note']})" if h["codes"] else h["note"]]))
+            f"{h['label']}: " + _hazard_words(h["codes"], h["note"])
             for h in v["reagent_hazards"]
         ],
     )

@@ -350,3 +350,21 @@ def test_markdown_reads_as_a_person_writes() -> None:
     assert "### Synthesis" in md and "### Work-up" in md and "### Result" in md
     assert fmt(Q(999.6, "umol")) == "1.00 mmol"  # not "1000 µmol"
     assert "(1000 µmol)" not in render.markdown(make_plan(cat, "au55-pph3-b2h6"))
+
+
+def test_no_empty_brackets_in_any_terminal_plan(
+    catalog, capsys: pytest.CaptureFixture[str]  # type: ignore[no-untyped-def]
+) -> None:
+    """A missing note or source leaves no '()' or '[]' behind, on any route."""
+    from nclplan.errors import UsageError
+    from nclplan.plan import make_plan
+    from nclplan.terminal import print_plan
+
+    for route in catalog.route_list():
+        try:
+            plan = make_plan(catalog, route.id)
+        except UsageError:  # the one circular chain (ag44-from-ag25) is refused, with reason
+            plan = make_plan(catalog, route.id, chain=False)
+        print_plan(plan)
+        out = capsys.readouterr().out
+        assert "()" not in out and "[]" not in out, route.id
