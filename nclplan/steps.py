@@ -46,16 +46,17 @@ def describe(s: ScaledReagent) -> str:
     if line.as_needed or line.form == "gas":
         return label
     if line.form == "solid" and s.volume is not None:  # too little to weigh: a stock aliquot
-        return f"{label} ({_with_tool(s.volume)} of the stock: {fmt(s.mass)}, {fmt(s.amount)})"
+        tool = _tool(s.volume)
+        return f"{label} ({fmt(s.volume)} of the stock{tool}: {fmt(s.mass)}, {fmt(s.amount)})"
     if line.form == "solution":
         assert s.volume is not None and s.concentration is not None
         medium = f" in {without_freshness(line.medium)}" if line.medium else ""
         tail = f"; {fmt(s.amount)}" if s.amount is not None else ""
         conc = fmt_condition(s.concentration)
-        return f"{label} solution ({_with_tool(s.volume)} of {conc}{medium}{tail})"
+        return f"{label} solution ({fmt(s.volume)} of {conc}{medium}{_tool(s.volume)}{tail})"
     parts = []
     if line.form == "liquid" and s.volume is not None:
-        parts.append(_with_tool(s.volume))
+        parts.append(fmt(s.volume) + _tool(s.volume, ""))
     elif s.mass is not None:
         parts.append(fmt(s.mass))
     if s.amount is not None and line.role not in ("solvent", "antisolvent"):
@@ -63,10 +64,10 @@ def describe(s: ScaledReagent) -> str:
     return f"{label} ({', '.join(parts)})" if parts else label
 
 
-def _with_tool(volume: pint.Quantity[Any]) -> str:
-    """``8.50 µL with a 10 µL pipette or microsyringe``: the tool is named below 1 mL."""
+def _tool(volume: pint.Quantity[Any], sep: str = ",") -> str:
+    """``, with a 10 µL pipette or microsyringe`` below 1 mL (what measures it); else nothing."""
     ml = magnitude(volume, "mL")
-    return f"{fmt(volume)} with a {measuring_tool(ml)}" if ml < 1 else fmt(volume)
+    return f"{sep} with a {measuring_tool(ml)}" if ml < 1 else ""
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
