@@ -30,7 +30,6 @@ MIN_ALIQUOT_FLOOR_ML = 0.005  # below 5 µL an aliquot is no longer a reliable d
 # A stock made up for aliquots stays dilute enough to dissolve fully and be pipetted like the
 # solvent: at most 50 mg/mL (a judgement; HAuCl4·3H2O at 50 mg/mL is ~0.13 M).
 MAX_STOCK_MG_ML = 50.0
-ROUNDING_WARN = 0.01  # report a rounding that changes an amount by more than 1 %
 
 
 @dataclass(frozen=True)
@@ -84,21 +83,22 @@ def practical(scaled: ScaledRoute) -> tuple[ScaledRoute, list[Prep]]:
             and s.reagent.stock_solvent
             and magnitude(s.mass, "mg") < MIN_WEIGH_MG
         ):
-            into = _vessel_solvent(scaled, s)
-            try:
-                if into is None:  # a solid worked without solvent (a mortar) is weighed
-                    raise ScaleError("no solvent to make an aliquot in")
+            into = _vessel_solvent(scaled, s)  # None: worked without solvent (a mortar)
+            aliquot = None
+            if into is not None:
                 already = poured.get(into.line.id, 0.0)
-                dosed, prep, note, carried = _aliquot_for_solid(s, into, scaled.factor, already)
-            except ScaleError:
-                # No aliquot fits the vessel: a few milligrams are still weighed (and warned,
-                # below); less than that is no plan at all.
-                if into is not None and magnitude(s.mass, "mg") < MIN_WEIGH_ANY_MG:
-                    raise
-            else:
+                try:
+                    aliquot = _aliquot_for_solid(s, into, scaled.factor, already)
+                except ScaleError:
+                    # No aliquot fits the vessel: a few milligrams are still weighed (and
+                    # warned, below); less than that is no plan at all.
+                    if magnitude(s.mass, "mg") < MIN_WEIGH_ANY_MG:
+                        raise
+            if aliquot is not None and into is not None:
+                dosed, prep, note, carried = aliquot
                 preps.append(prep)
                 warnings.append(note)
-                assert into is not None and dosed.volume is not None
+                assert dosed.volume is not None
                 poured[into.line.id] = already + magnitude(dosed.volume, "mL")
                 if carried:
                     taken[into.line.id] = taken.get(into.line.id, 0.0) + carried
@@ -199,7 +199,7 @@ _WATER = re.compile(r"^(?:ultrapure |deionised |deionized |distilled )?water$", 
 
 
 def _lab_stock(s: ScaledReagent) -> str | None:
-    """``Take 1 M NaOH from the lab's stock`` where a lab keeps this solution on the shelf.
+    """``Have ready 1 M NaOH from the lab's stock`` where a lab keeps that solution on a shelf.
 
     Nobody weighs 40 mg of NaOH pellets into a 1 mL flask: 1 M NaOH and HCl are bottles.
     """

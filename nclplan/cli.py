@@ -12,7 +12,8 @@ import sys
 
 from nclplan import startup
 
-# Guarded from here to the end of the imports (a program importing this module keeps its own).
+# Guarded from here to the end of this module, whose definitions also take time (a program
+# importing this module keeps its own handler; main() then turns Ctrl-C into the same line).
 _previous_sigint = startup.guard()
 
 from collections.abc import Collection, Mapping  # noqa: E402
@@ -33,8 +34,6 @@ from nclplan.errors import (  # noqa: E402
     UsageError,
 )
 from nclplan.safetext import visible  # noqa: E402
-
-startup.release(_previous_sigint)
 
 if TYPE_CHECKING:
     from nclplan.plan import Plan
@@ -843,3 +842,6 @@ def _internal(exc: BaseException) -> NoReturn:
     _err(f"internal error: {type(exc).__name__}: {exc}".splitlines()[0][:300])
     _err(f"this is a bug in nclplan; rerun with {DEBUG_ENV}=1 for the traceback")
     sys.exit(EXIT_INTERNAL)
+
+
+startup.release(_previous_sigint)  # the end of the module: see the guard at its top

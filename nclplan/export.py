@@ -16,7 +16,7 @@ from nclplan.chemistry import ClusterReport
 from nclplan.models import Condition, Num, Provenance, Route
 from nclplan.plan import Plan
 from nclplan.scale import ScaledReagent
-from nclplan.steps import PlanStep, fill_conditions
+from nclplan.steps import PlanStep
 from nclplan.units import Q, magnitude, round_sig, to_json
 from nclplan.vessel import SizedVessel
 
@@ -187,7 +187,7 @@ def _reagent(r: Route, x: ScaledReagent) -> dict[str, Any]:
         "stage": x.line.stage,
         "medium": x.line.medium,
         "as_needed": x.line.as_needed,
-        "target": fill_conditions(x.line.target, r) if x.line.target else None,
+        "target": x.line.target,  # its {cond:} values filled by params.fill_texts
         "measure_with": None
         if x.volume is None or x.line.as_needed
         else measuring_tool(magnitude(x.volume, "mL")),

@@ -205,12 +205,6 @@ def _identities(formula: str | None, counterion: str | None = None, n: int = 0) 
     return out
 
 
-def _product_identities(plan: Plan) -> set[str]:
-    t = plan.route.target
-    n = abs(t.charge // t.counterion_charge) if t.counterion and t.counterion_charge else 0
-    return _identities(t.formula, t.counterion, n)
-
-
 def _refuse_circular_chain(stages: list[Plan], final: ScaledRoute) -> None:
     """A chain must not consume what it is asked to make (Ag44 -> Ag25 -> Ag44).
 

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from nclplan import chemistry, fingerprint, hazards
 from nclplan.models import FAMILY_TITLES, Condition, Num, Route
-from nclplan.steps import PlanStep, fill_conditions, step_conditions
+from nclplan.steps import PlanStep, step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ def _measure_text(x: ScaledReagent, route: Route) -> str:
     line = x.line
     if line.as_needed and (x.concentration is not None or line.target):
         bits = [fmt_condition(x.concentration)] if x.concentration is not None else []
-        bits += [f"to {fill_conditions(line.target, route)}"] if line.target else []
+        bits += [f"to {line.target}"] if line.target else []  # values filled by fill_texts
         return ", ".join(bits)
     if line.form == "solid" and x.volume is not None and x.concentration is not None:
         return f"{fmt(x.volume)} of {fmt_condition(x.concentration)} stock ({fmt(x.mass)})"

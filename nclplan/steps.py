@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import pint
 
     from nclplan.bench import Prep
-    from nclplan.models import Condition, Route
+    from nclplan.models import Condition
     from nclplan.scale import ScaledReagent, ScaledRoute
     from nclplan.vessel import SizedVessel
 
@@ -71,20 +71,6 @@ def _tool(volume: pint.Quantity[Any], sep: str = ",") -> str:
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-def fill_conditions(text: str, route: Route) -> str:
-    """Put the route's condition values (after any --set) into a text: ``{cond:ph}`` -> 11.6."""
-    conditions = {c.name: c for c in route.conditions}
-
-    def value(m: re.Match[str]) -> str:
-        name = m.group(1)
-        cond = conditions.get(name[5:]) if name.startswith("cond:") else None
-        if cond is None or cond.value is None:
-            return m.group(0)
-        return fmt_stated(cond.value.value, cond.value.unit)
-
-    return _PLACEHOLDER.sub(value, text)
 
 
 def build_steps(
