@@ -19,6 +19,13 @@ import time
 from pathlib import Path
 
 
+# A command's floor: what the libraries it is built on cost to import, measured in the same run.
+FLOORS = {
+    "route": "floor: import typer, pint",
+    "verify": "floor: import typer, pint, numpy, scipy.signal",
+}
+
+
 def median_seconds(cmd: list[str], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -60,6 +67,12 @@ def main() -> None:
         # Floors: what the libraries a plan needs cost to import, before nclplan does anything.
         "floor: import typer, pint": [sys.executable, "-c", "import typer, pint"],
         "floor: import typst": [sys.executable, "-c", "import typst"],
+        # verify's floor: the libraries it reads and judges spectra with, beside the plan's.
+        "floor: import typer, pint, numpy, scipy.signal": [
+            sys.executable,
+            "-c",
+            "import typer, pint, numpy, scipy.signal",
+        ],
         "nclplan --help": [exe, "--help"],
         "route Au25 --scale 50mg --format json": [*route, "--format", "json"],
         "route Au25 --scale 50mg --format md": [*route, "--format", "md"],
@@ -69,10 +82,13 @@ def main() -> None:
         **verify_cases(exe),
     }
     base = None
+    times: dict[str, float] = {}
     for name, cmd in cases.items():
-        t = median_seconds(cmd, args.runs)
+        t = times[name] = median_seconds(cmd, args.runs)
         base = base or t
-        print(f"{name:45s} {t * 1000:7.1f} ms  {t / base:5.1f}x")
+        floor = FLOORS.get(name.split(" ", 1)[0])
+        against = f"  {t / times[floor]:4.2f}x its floor" if floor else ""
+        print(f"{name:47s} {t * 1000:7.1f} ms  {t / base:5.1f}x{against}")
     sweep_rate()
 
 
