@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from nclplan.scale import ScaledReagent, ScaledRoute
 
 # Volumetric flasks and cylinders a lab has (mL).
-FLASKS_ML = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000, 2000)
+# 200 mL volumetric flasks are standard (ISO 1042 lists 200 mL): without them a 110 mL stock is
+# made up to 250 mL, and for NaBH4 the spare is a quench hazard.
+FLASKS_ML = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000)
 MIN_STOCK_MG = 10.0  # weigh at least this much for a stock (±1 % on a 0.1 mg balance)
 # Below these a plain balance or pipette is not accurate to a few percent.
 MIN_WEIGH_MG = 5.0
@@ -41,6 +43,10 @@ class Prep:
     # A solution that must be fresh (NaBH4 hydrolyses) is made in the step right before the one
     # that uses it, not at the top of the plan an hour earlier.
     fresh: bool = False
+    # What the stock holds and what the plan takes of it (mg of the weighed form): the rest is
+    # left over, and for NaBH4 must be quenched.
+    made_mg: float | None = None
+    used_mg: float | None = None
 
 
 def _nice_volume(at_least_ml: float) -> float:
@@ -192,7 +198,8 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
             f"{label}: even {fmt_in(volume, 'mL')} of stock holds only "
             f"{fmt_in(mass, 'mg')}; make a more concentrated stock and dilute it."
         )
-    return Prep(s.line.id, text, fresh=is_fresh), note
+    used = magnitude(s.mass, "mg") if s.mass is not None else None
+    return Prep(s.line.id, text, fresh=is_fresh, made_mg=mass, used_mg=used), note
 
 
 _WATER = re.compile(r"^(?:ultrapure |deionised |deionized |distilled )?water$", re.I)
@@ -323,5 +330,11 @@ def _aliquot_for_solid(
             f"{fmt(into.volume)} of {into.reagent.label} ({fraction:.0%})."
         )
     new = replace(s, volume=Q(dosed, "mL"), concentration=conc)
-    prep = Prep(s.line.id, text, fresh=s.reagent.stock_fresh)
+    prep = Prep(
+        s.line.id,
+        text,
+        fresh=s.reagent.stock_fresh,
+        made_mg=conc_mg_ml * volume,
+        used_mg=need_mg,
+    )
     return new, prep, note, dosed if same else 0.0

@@ -15,7 +15,12 @@ from nclplan.bench import practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, ScaleLimitError, UsageError
 from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
-from nclplan.hazards import build_hazards, hazard_warnings, reagent_hazards
+from nclplan.hazards import (
+    build_hazards,
+    hazard_warnings,
+    one_portion_warnings,
+    reagent_hazards,
+)
 from nclplan.models import Route, WorkupBlock
 from nclplan.params import Applied, apply_settings, fill_texts, parse_settings
 from nclplan.scale import ScaledRoute, ScaleRequest, parse_scale, parse_yield, scale_route
@@ -199,7 +204,12 @@ def _make_plan(
     if vessel_notes:
         scaled = replace(scaled, warnings=scaled.warnings + vessel_notes)
     steps = build_steps(scaled, preps, vessels)
-    hazards = build_hazards(scaled, cat.reagents)
+    prepared = {p.text for p in preps}
+    numbers = [st.number for st in steps if st.text not in prepared]
+    scaled = replace(
+        scaled, warnings=scaled.warnings + one_portion_warnings(scaled, vessels, numbers)
+    )
+    hazards = build_hazards(scaled, cat.reagents, preps)
     scaled = replace(scaled, warnings=scaled.warnings + hazard_warnings(reagent_hazards(scaled)))
     reported, estimated = count_provenance(published_route)
     parts = [route.purification] if route.purification else []
