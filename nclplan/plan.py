@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 
 from nclplan import chemistry
-from nclplan.bench import practical
+from nclplan.bench import ph_stocks_by_volume, practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, ScaleLimitError, UsageError
 from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
@@ -26,7 +26,12 @@ from nclplan.params import Applied, apply_settings, fill_texts, parse_settings
 from nclplan.scale import ScaledRoute, ScaleRequest, parse_scale, parse_yield, scale_route
 from nclplan.steps import PlanStep, build_steps
 from nclplan.units import Q, fmt, magnitude
-from nclplan.vessel import SizedVessel, open_heating_warnings, size_vessels
+from nclplan.vessel import (
+    SizedVessel,
+    open_heating_warnings,
+    open_volatile_warnings,
+    size_vessels,
+)
 
 
 @dataclass(frozen=True)
@@ -150,16 +155,13 @@ def check_limits(scaled: ScaledRoute) -> None:
     if lim is None:
         return
     factor = scaled.factor
-    bound = None
+    bound: float | None = None
     if lim.max is not None and factor > lim.max * (1 + 1e-9):
-        bound = ("above", lim.max)
+        bound = lim.max
     elif lim.min is not None and factor < lim.min * (1 - 1e-9):
-        bound = ("below", lim.min)
+        bound = lim.min
     if bound is not None:
-        raise ScaleLimitError(
-            f"{scaled.route.id} is not planned {bound[0]} {bound[1]:g}x: {lim.reason}",
-            bound[1] / factor,
-        )
+        raise ScaleLimitError(lim.reason, bound / factor)
 
 
 def limit_error(
@@ -175,8 +177,8 @@ def limit_error(
     value = round(rounded * step, max(digits, 0))
     metal = fmt(Q(magnitude(scaled.metal_amount, "mmol") * value / scaled.factor, "mmol"))
     message = (
-        f"--scale {request.text.strip()}: {exc.reason}; plan {'at least' if up else 'at most'} "
-        f"{value:g}x ({metal} {scaled.route.target.metal})"
+        f"--scale {request.text.strip()}: {exc.reason}; the {'smallest' if up else 'largest'} "
+        f"scale that works is {value:g}x ({metal} {scaled.route.target.metal})"
     )
     return ScaleLimitError(exc.reason, exc.ratio, message)
 
@@ -199,6 +201,7 @@ def _make_plan(
         scaled = replace(scaled, warnings=extra + scaled.warnings)
     scaled, preps = practical(scaled)
     vessels, vessel_notes = size_vessels(scaled)
+    scaled = ph_stocks_by_volume(scaled, vessels)
     if applied.settings:  # a --set temperature or time may turn a step into open heating
         vessel_notes += open_heating_warnings(route)
     if vessel_notes:
@@ -206,9 +209,8 @@ def _make_plan(
     steps = build_steps(scaled, preps, vessels)
     prepared = {p.text for p in preps}
     numbers = [st.number for st in steps if st.text not in prepared]
-    scaled = replace(
-        scaled, warnings=scaled.warnings + one_portion_warnings(scaled, vessels, numbers)
-    )
+    more = one_portion_warnings(scaled, vessels, numbers) + open_volatile_warnings(scaled, numbers)
+    scaled = replace(scaled, warnings=scaled.warnings + more)
     hazards = build_hazards(scaled, cat.reagents, preps)
     scaled = replace(scaled, warnings=scaled.warnings + hazard_warnings(reagent_hazards(scaled)))
     reported, estimated = count_provenance(published_route)

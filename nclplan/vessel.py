@@ -510,3 +510,72 @@ def open_heating_warnings(route: Route) -> list[str]:
         f"{which.capitalize()} step{'s' if len(names) > 1 else ''} at {' / '.join(temps)}: "
         "in an open vessel the solvent evaporates; fit a reflux condenser or seal the vessel."
     ]
+
+
+# Boiling points (°C, 1 atm; CRC Handbook of Chemistry and Physics) of the common solvents that
+# evaporate fast from an open vessel at room temperature, by CAS number so that a user's own
+# reagent file is covered too. Solvents boiling above 70 °C (ethanol, water, toluene) lose little
+# over hours in a hood and are left out.
+VOLATILE_BP_C: dict[str, float] = {
+    "60-29-7": 34.6,  # diethyl ether
+    "75-09-2": 39.6,  # dichloromethane
+    "67-64-1": 56.1,  # acetone
+    "67-66-3": 61.2,  # chloroform
+    "67-56-1": 64.7,  # methanol
+    "109-99-9": 66.0,  # tetrahydrofuran
+    "110-54-3": 68.7,  # n-hexane
+}
+# Two hours or more: a published hour of stirring loses little; 6 h of THF or 48 h open in a
+# hood's air flow lose much of a few millilitres (a judgement).
+OPEN_STIR_HOURS = 2.0
+_CLOSED = re.compile(r"condenser|reflux|sealed|closed|capped|stopper|septum", re.I)
+_NEVER_OPEN = ("sealed-vial", "centrifuge-tube", "centrifuge-bottle", "mortar")
+
+
+def open_volatile_warnings(scaled: ScaledRoute, numbers: list[int]) -> list[str]:
+    """Steps that keep a volatile solvent in an open vessel for an hour or more, unheated.
+
+    The open-heating rule covers heated steps; here the step stands or stirs at room
+    temperature (48 h of THF "open to air" while NaBH4 still gives off hydrogen). The fitting
+    that keeps the solvent but lets gas out: a loose stopper, or a septum with a vent needle.
+    ``numbers`` are the plan's step numbers of the route's steps.
+    """
+    from nclplan.units import Q
+
+    route = scaled.route
+    vessels = {v.id: v for v in route.vessels}
+    lines = {s.line.id: s for s in scaled.reagents}
+    held: dict[str, set[str]] = {v: set() for v in vessels}
+    out: list[str] = []
+    current: str | None = None
+    for number, step in zip(numbers, route.steps, strict=True):
+        current = step.vessel or current
+        if current is None:
+            continue
+        if step.transfer is not None:
+            held[current] |= held[step.transfer]
+        for name in _NAMES.findall(step.text):
+            s = lines.get(name)
+            if s is not None and s.reagent.cas in VOLATILE_BP_C:
+                held[current].add(s.reagent.label)
+        v = vessels[current]
+        if step.duration is None or not held[current] or v.condenser or v.kind in _NEVER_OPEN:
+            continue
+        hours = magnitude(Q(step.duration.value, step.duration.unit), "h")
+        celsius = (
+            None
+            if step.temperature is None
+            else magnitude(Q(step.temperature.value, step.temperature.unit), "degC")
+        )
+        if hours < OPEN_STIR_HOURS or (celsius is not None and celsius >= OPEN_HEAT_C):
+            continue
+        if _CLOSED.search(step.text):
+            continue
+        names = sorted(held[current])
+        out.append(
+            f"Step {number} keeps {' and '.join(names)} in an open vessel for "
+            f"{hours:.3g} h: it evaporates. Close the vessel loosely (a loose glass stopper, or "
+            "a septum pierced with a vent needle): gas still gets out and air in, and the "
+            "solvent stays; top it up to its volume if it falls."
+        )
+    return out
