@@ -301,3 +301,12 @@ def test_long_open_volatile_steps_get_a_loose_closure(outcomes: Outcome) -> None
                 step = plan.steps[int(m.group(1)) - 1]
                 assert step.duration is not None
                 assert math.isclose(magnitude(step.duration, "h"), float(m.group(2)), rel_tol=1e-2)
+
+
+def test_show_lists_scale_limits_and_note_directions(run_cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli(["show", "ag152-pet-solid"])
+    flat = " ".join(out.split())
+    assert code == 0 and "Scale limits" in flat and "Planned at most 2.5x:" in flat
+    code, out, _ = run_cli(["show", "au-np-brust-1994"])
+    flat = " ".join(out.split())
+    assert "Scaling up: The phase transfer" in flat and "Any other scale: The size" in flat
