@@ -46,8 +46,9 @@ def _doi(route: Route, key: str | None) -> str | None:
 def _prov(route: Route, *objs: Provenance | None) -> dict[str, str | None]:
     """The first object (most specific first) that states provenance decides it."""
     for o in objs:
-        if o is not None and (o.source or o.estimate):
-            return {"source": _doi(route, o.source), "estimate": o.estimate}
+        reasons = o.estimate_reasons() if o is not None else ()
+        if o is not None and (o.source or reasons):
+            return {"source": _doi(route, o.source), "estimate": "; ".join(reasons) or None}
     return {"source": None, "estimate": None}
 
 

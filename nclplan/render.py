@@ -40,14 +40,20 @@ class _Estimates:
 
 
 def _source_label(route: Route, est: _Estimates, *objs: Any) -> str:
-    """ "wu2009, est. E3" for the first object that states provenance (PlanStep or model)."""
+    """ "wu2009, est. E3" for the first object that states provenance (PlanStep or model).
+
+    Every estimate behind the object is marked (a step's own and those of the numbers it
+    prints), so a source never stands alone beside a number that was assumed.
+    """
     for o in objs:
-        if o is not None and (o.source or o.estimate):
-            parts = []
-            if o.source:
-                parts.append(o.source)
-            if o.estimate:
-                parts.append(f"est. {est.mark(o.estimate)}")
+        if o is None:
+            continue
+        reasons = o.estimates if isinstance(o, PlanStep) else o.estimate_reasons()
+        if o.source or reasons:
+            parts = [o.source] if o.source else []
+            if reasons:
+                marks = sorted((est.mark(x) for x in reasons), key=lambda m: int(m[1:]))
+                parts.append("est. " + ", ".join(marks))
             return ", ".join(parts)
     return ""
 
@@ -141,7 +147,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
 
 
 _BASIS_WORDS = {
-    "factor": "multiple of the published recipe",
+    "factor": "multiple of the route's recipe",
     "product_mass": "mass of isolated product",
     "metal_amount": "amount of {metal} in the precursor",
 }
@@ -185,9 +191,37 @@ def _heading(plan: Plan) -> dict[str, Any]:
             "basis": _BASIS_WORDS[s.request.basis].format(metal=t.metal),
             "factor": fmt_number(s.factor, 3, trailing=False),
             "metal": fmt(s.metal_amount),
+            "recipe": _recipe_words(r),
         },
         "product": product,
     }
+
+
+def _recipe_words(route: Route) -> str:
+    """``the route's recipe (amounts: 3 of 4 estimated)``: how much of what is scaled was read.
+
+    "Published recipe" would claim every amount came from a paper; many routes' amounts are
+    estimates (by analogy, not read), and the scale line is where a chemist decides to trust them.
+    """
+    read = estimated = 0
+    for line in route.reagents:
+        if line.as_needed:
+            continue
+        for key, num in line.numbers():
+            if key == "purity":
+                continue
+            if num.estimate or (line.estimate and not num.source):
+                estimated += 1
+            else:
+                read += 1
+    total = read + estimated
+    if not total:
+        return "the route's recipe"
+    if not estimated:
+        return "the route's recipe (amounts read in the cited papers)"
+    if not read:
+        return "the route's recipe (amounts: all estimated)"
+    return f"the route's recipe (amounts: {estimated} of {total} estimated)"
 
 
 def _yield_text(plan: Plan, est: _Estimates) -> str | None:

@@ -62,7 +62,8 @@ def _print_view(v: dict[str, Any]) -> None:
         (
             "Scale:",
             f"{escape(v['scale']['requested'])} ({escape(v['scale']['basis'])}) → "
-            f"{v['scale']['factor']} × published; {escape(v['scale']['metal'])} {t['metal']}",
+            f"{v['scale']['factor']} × {escape(v['scale']['recipe'])}; "
+            f"{escape(v['scale']['metal'])} {t['metal']}",
         ),
         ("Yield:", escape(v["yield"] or "not reported")),
         ("Product:", escape(v["product"])),

@@ -1,0 +1,59 @@
+"""The printed plan tells the truth about where its numbers come from, over the whole catalog."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nclplan.catalog import Catalog, load_catalog
+from nclplan.plan import make_plan
+from nclplan.render import markdown, views
+
+ROUTES = sorted(load_catalog().routes)
+SCALES = ["1x", "0.05x", "20x"]
+
+
+def _plan(catalog: Catalog, route_id: str, scale: str = "1x"):  # type: ignore[no-untyped-def]
+    try:
+        return make_plan(catalog, route_id, route_id=route_id, scale=scale)
+    except Exception:  # a route refused at this scale (or a chain): nothing to check
+        return None
+
+
+@pytest.mark.parametrize("route_id", ROUTES)
+def test_every_estimated_number_has_its_reason_listed(catalog: Catalog, route_id: str) -> None:
+    """The count "N of M numbers are estimates" and the E-list agree: every reason of an
+    estimated number that the plan prints is listed, and every listed reason is used."""
+    plan = _plan(catalog, route_id)
+    if plan is None:
+        pytest.skip("refused at 1x")
+    view = views(plan)[-1]
+    listed = [e["text"] for e in view["estimates"]]
+    route = plan.route
+    printed_kinds = ("reagents.", "steps.", "conditions.", "fingerprints.", "yield.")
+    for path, prov, num in route.provenance_walk():
+        reason = num.estimate or (prov.estimate if prov and not num.source else None)
+        if not reason or not path.startswith(printed_kinds) or path.endswith(".before"):
+            continue
+        if path.startswith("reagents.") and route.reagents[int(path.split(".")[1])].as_needed:
+            continue
+        assert reason in listed, (path, reason)
+    text = markdown(plan)
+    for e in view["estimates"]:
+        assert re.search(rf"est\. [E0-9, ]*\b{e['key']}\b", text), e
+
+
+def test_sourced_step_with_an_estimated_time_is_flagged(catalog: Catalog) -> None:
+    plan = make_plan(catalog, "ag152-pet-solid", route_id="ag152-pet-solid")
+    step = plan.steps[0]
+    assert step.source == "gharib2021" and step.estimate is not None
+    assert "time not read in the paper" in step.estimate
+    md = markdown(plan)
+    assert re.search(r"\*\(5 min\)\* \[gharib2021, est\. E\d", md)
+
+
+def test_estimated_amount_in_a_sourced_step_is_flagged(catalog: Catalog) -> None:
+    plan = make_plan(catalog, "au-bsa-lyz", route_id="au-bsa-lyz")
+    step = next(s for s in plan.steps if "pH to 12" in s.text)
+    assert step.estimate and "gives the pH (12), not the volume" in step.estimate
