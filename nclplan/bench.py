@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from nclplan.errors import ScaleError
-from nclplan.units import Q, fmt, fmt_condition, fmt_in, magnitude
+from nclplan.units import Q, article, fmt, fmt_condition, fmt_in, magnitude
 
 if TYPE_CHECKING:
     from nclplan.scale import ScaledReagent, ScaledRoute
@@ -106,12 +106,26 @@ def practical(scaled: ScaledRoute) -> tuple[ScaledRoute, list[Prep]]:
         reagents.append(dosed)
     # An aliquot made up in the reaction's own solvent replaces that much of it.
     reagents = [
-        replace(x, volume=Q(magnitude(x.volume, "mL") - taken[x.line.id], "mL"))
-        if x.line.id in taken and x.volume is not None
-        else x
+        _less_solvent(x, taken[x.line.id]) if x.line.id in taken and x.volume is not None else x
         for x in reagents
     ]
     return replace(scaled, reagents=reagents, warnings=scaled.warnings + warnings), preps
+
+
+def _less_solvent(x: ScaledReagent, ml: float) -> ScaledReagent:
+    """The solvent line less ``ml`` that a stock brings in: volume, mass and amount together.
+
+    Reducing the volume alone printed "1.15 mL (1.25 g)" of water and the mmol of 1.25 mL.
+    """
+    assert x.volume is not None
+    before = magnitude(x.volume, "mL")
+    keep = (before - ml) / before if before > 0 else 1.0
+    return replace(
+        x,
+        volume=Q(before - ml, "mL"),
+        mass=None if x.mass is None else x.mass * keep,
+        amount=None if x.amount is None else x.amount * keep,
+    )
 
 
 # What measures a volume well: the smallest common tool whose range holds it (adjustable
@@ -312,7 +326,8 @@ def _aliquot_for_solid(
     )
     note = (
         f"{label}: {fmt(s.mass)} is too little to weigh well; the plan doses "
-        f"{fmt_in(dosed, 'mL')} of a {fmt_condition(conc)} stock in {solvent} instead."
+        f"{fmt_in(dosed, 'mL')} of {article(fmt_condition(conc))} {fmt_condition(conc)} "
+        f"stock in {solvent} instead."
     )
     fraction = dosed / into_ml
     if same:

@@ -6,6 +6,7 @@ Templates never see raw floats or pint quantities: ``view()`` formats every numb
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -89,7 +90,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
     r = plan.route
     est = _Estimates()
     yield_text = _yield_text(plan, est)
-    reagents = [_reagent_row(plan, x, est) for x in s.reagents]
+    reagents = _tell_apart([_reagent_row(plan, x, est) for x in s.reagents], plan)
     steps = [_step_row(plan, st, est) for st in plan.steps]
     conditions = [_condition_row(plan, c, est) for c in r.conditions]
     fingerprints = [
@@ -253,9 +254,15 @@ def _measure_text(x: ScaledReagent, route: Route) -> str:
     """What is measured out: a mass, a volume, a stock aliquot, or an as-needed target."""
     line = x.line
     if line.as_needed and (x.concentration is not None or line.target):
-        bits = [fmt_condition(x.concentration)] if x.concentration is not None else []
-        bits += [f"to {line.target}"] if line.target else []  # values filled by fill_texts
-        return ", ".join(bits)
+        conc = fmt_condition(x.concentration) if x.concentration is not None else ""
+        if not line.target:
+            return conc
+        # Values filled by fill_texts. "to" only before a value ("to pH 7 ± 0.1"); a target in
+        # words ("drop by drop until ...") follows a colon, or "1 M, to drop by drop" results.
+        target = line.target
+        if _TARGET_VALUE.match(target):
+            return f"{conc}, to {target}" if conc else f"to {target}"
+        return f"{conc}: {target}" if conc else target
     if line.form == "solid" and x.volume is not None and x.concentration is not None:
         return f"{fmt(x.volume)} of {fmt_condition(x.concentration)} stock ({fmt(x.mass)})"
     if line.form == "solution" and x.volume is not None and x.concentration is not None:
@@ -266,8 +273,12 @@ def _measure_text(x: ScaledReagent, route: Route) -> str:
     return fmt(x.mass) if x.mass is not None else ""
 
 
+_TARGET_VALUE = re.compile(r"^(?:pH\b|[-+]?\d)")
+
+
 def _reagent_row(plan: Plan, x: ScaledReagent, est: _Estimates) -> dict[str, str]:
     line = x.line
+    stocked = line.form == "solid" and x.volume is not None  # too little to weigh: an aliquot
     return {
         "id": line.id,
         "label": x.reagent.label,
@@ -275,9 +286,18 @@ def _reagent_row(plan: Plan, x: ScaledReagent, est: _Estimates) -> dict[str, str
         "formula": (x.reagent.formula or "").replace(".", "·"),
         "cas": x.reagent.cas or "",
         "role": line.role,
-        "form": line.form + (f" in {line.medium}" if line.medium else ""),
-        "form_short": line.form,
-        "form_note": f"{line.form} in {line.medium}" if line.medium else "",
+        "form": "solid, dosed as a stock"
+        if stocked
+        else line.form + (f" in {line.medium}" if line.medium else ""),
+        "form_short": "solution" if stocked else line.form,
+        "form_note": (
+            "solid dosed as a stock made up for this plan (see the preparation step)"
+            if stocked
+            else f"{line.form} in {line.medium}"
+            if line.medium
+            else ""
+        ),
+        "concentration": fmt_condition(x.concentration) if x.concentration is not None else "",
         "stage": line.stage,
         "amount": _amount_text(x),
         "measure": _measure_text(x, plan.route),
@@ -285,6 +305,35 @@ def _reagent_row(plan: Plan, x: ScaledReagent, est: _Estimates) -> dict[str, str
         "source": _source_label(plan.route, est, line),
         "note": line.note or "",
     }
+
+
+def _tell_apart(rows: list[dict[str, str]], plan: Plan) -> list[dict[str, str]]:
+    """Rows of one reagent used twice get a tag that tells them apart in the table and its
+    footnotes: the stock concentration where those differ ("NaBH4, 400 mM" and "NaBH4, 40 mM"),
+    else the step that first uses each ("ethanol (work-up, step 10)")."""
+    first_step: dict[str, int] = {}
+    for st in plan.steps:
+        for rid in st.reagents:
+            first_step.setdefault(rid, st.number)
+    groups: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for row in rows:
+        row["tag"] = ""
+        groups.setdefault((row["label"], row["stage"]), []).append(row)
+    for same in groups.values():
+        if len(same) < 2:
+            continue
+        concs = [row["concentration"] for row in same]
+        if all(concs) and len(set(concs)) == len(concs):
+            for row in same:
+                row["tag"] = row["concentration"]
+        else:
+            for row in same:
+                n = first_step.get(row["id"])
+                row["tag"] = f"step {n}" if n is not None else row["id"]
+    for row in rows:
+        bits = ["work-up"] if row["stage"] == "workup" else []
+        row["qualifier"] = ", ".join([*bits, row["tag"]] if row["tag"] else bits)
+    return rows
 
 
 def _step_row(plan: Plan, st: PlanStep, est: _Estimates) -> dict[str, Any]:
@@ -304,10 +353,29 @@ def _condition_row(plan: Plan, c: Condition, est: _Estimates) -> dict[str, Any]:
         "label": c.label,
         "value": _num(c.value) if c.value is not None else (c.text or ""),
         "text": c.text if c.value is not None and c.text else "",
-        "range": (f"{_num(c.range.min)} – {_num(c.range.max)}" if c.range else ""),
+        "range": range_text(c, est),
         "parameter": c.parameter,
         "source": _source_label(plan.route, est, c.value, c),
     }
+
+
+def range_text(c: Condition, est: _Estimates) -> str:
+    """``20 °C – 25 °C (reported)`` or ``(assumed, est. E7)``: a range column must not pass an
+    assumed room-temperature window off as one a paper reported."""
+    if c.range is None:
+        return ""
+    rng = c.range
+    own = rng.estimate or (c.estimate if not rng.source else None)
+    reasons = list(
+        dict.fromkeys(
+            r for n in (rng.min, rng.max) if (r := n.estimate or (own if not n.source else None))
+        )
+    )
+    span = f"{_num(rng.min)} – {_num(rng.max)}"
+    if not reasons:
+        return f"{span} (reported)"
+    marks = sorted((est.mark(x) for x in reasons), key=lambda m: int(m[1:]))
+    return f"{span} (assumed, est. {', '.join(marks)})"
 
 
 def _stage_scale(stage: Plan) -> str:

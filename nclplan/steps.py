@@ -33,6 +33,7 @@ class PlanStep:
     # amounts and condition values filled into its text (each reason once, in that order).
     estimates: tuple[str, ...] = ()
     vessel: str | None = None  # id of the route's vessel the step works in
+    reagents: tuple[str, ...] = ()  # the reagent lines the step names, for cross-references
 
     @property
     def estimate(self) -> str | None:
@@ -148,6 +149,7 @@ def build_steps(
                 source=step.source,
                 estimates=_step_reasons(step, by_id, conditions),
                 vessel=current,
+                reagents=tuple(n for n in _PLACEHOLDER.findall(step.text) if n in by_id),
             )
         )
     return steps

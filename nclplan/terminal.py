@@ -136,7 +136,7 @@ def _print_reagents(c: Console, v: dict[str, Any]) -> None:
     metal = v["target"]["metal"]
     rows = [
         (
-            r["label"] + (" (work-up)" if r["stage"] == "workup" and c.width >= NARROW else ""),
+            r["label"] + _qualifier(r, c.width >= NARROW),
             r["role"] + (", work-up" if r["stage"] == "workup" and c.width < NARROW else ""),
             r["amount"],
             r["measure"],
@@ -219,7 +219,7 @@ def print_list(rows: list[dict[str, Any]]) -> None:
 
 def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     from nclplan import chemistry
-    from nclplan.render import _Estimates, _num, _source_label
+    from nclplan.render import _Estimates, _num, _source_label, range_text
     from nclplan.scale import product_molar_mass
     from nclplan.units import fmt
 
@@ -244,14 +244,14 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     c.print(escape(route.summary))
     est = _Estimates()  # provenance cells say "est. E1"; the reasons follow the table
     table = Table(title="Parameters and conditions", box=box.SIMPLE_HEAVY, title_justify="left")
-    for col in ("Condition", "Value", "Reported range", "Settable", "Provenance"):
+    for col in ("Condition", "Value", "Range", "Settable", "Provenance"):
         table.add_column(col, overflow="fold")
     for cond in route.conditions:
         value = _num(cond.value) if cond.value else ""
         if cond.text:
             value = (value + " — " if value else "") + cond.text
-        rng = f"{_num(cond.range.min)} – {_num(cond.range.max)}" if cond.range else ""
         prov = _source_label(route, est, cond.value, cond)
+        rng = range_text(cond, est)
         table.add_row(
             escape(cond.label),
             escape(value),
@@ -343,3 +343,9 @@ def print_cluster(report: ClusterReport) -> None:
             f"{i.mz_average:.3f}",
         )
     c.print(table)
+
+
+def _qualifier(row: dict[str, Any], wide: bool) -> str:
+    """`` (work-up, step 10)``: what tells a row apart; "work-up" goes to the role when narrow."""
+    parts = [p for p in row["qualifier"].split(", ") if p and (wide or p != "work-up")]
+    return f" ({', '.join(parts)})" if parts else ""

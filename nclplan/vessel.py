@@ -111,8 +111,9 @@ class SizedVessel:
             )
         if self.liquid_ml <= 0:
             return name
-        held = f"{'they' if self.count > 1 else 'it'} will hold up to about "
-        held += fmt_in(self.liquid_ml, "mL")
+        # Says what goes in, not what the flask holds: "it will hold up to 10 mL" read as the
+        # capacity of a 25 mL flask.
+        held = f"for up to about {fmt_in(self.liquid_ml, 'mL')} of liquid"
         if self.count > 1:
             each = self.liquid_ml / (self.size * self.count)
             return f"{name} ({held} in all: {each:.0%} full each)"
