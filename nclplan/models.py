@@ -395,6 +395,9 @@ class Target(_Strict):
     aliases: list[str] = []
     isolated_as: str | None = None  # words for the isolated form, e.g. "[TOA]+[Au25(PET)18]−"
     mass_scaling: str | None = None  # why a product mass cannot be planned (formula None)
+    # How the product is kept: a solid is weighed; a solution or dispersion used as made is
+    # measured by volume and absorbance, so its result block asks for those, not a mass.
+    product_form: Literal["solid", "solution", "dispersion"] = "solid"
 
     def atom_count(self) -> int | None:
         """Metal atoms per product unit; None for products without one (polydisperse particles).

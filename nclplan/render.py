@@ -117,6 +117,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
         "reagent_hazards": reagent_hazards,
         "pictograms": _pictograms(reagent_hazards),
         "expected_mass": fmt(s.product_mass) if s.product_mass is not None else "",
+        "result_fields": _result_fields(plan),
         "consumes": [],  # filled by views(): the earlier stages whose product this one uses
         "purification": (plan.purification or "").split("\n\n") if plan.purification else [],
         "notes": list(r.notes),
@@ -376,6 +377,40 @@ def range_text(c: Condition, est: _Estimates) -> str:
         return f"{span} (reported)"
     marks = sorted((est.mark(x) for x in reasons), key=lambda m: int(m[1:]))
     return f"{span} (assumed, est. {', '.join(marks)})"
+
+
+def _result_fields(plan: Plan) -> list[dict[str, str]]:
+    """What the chemist fills in after the run: a mass and yield for a solid; for a product kept
+    as a solution or dispersion (nothing is weighed) its volume, absorbance and concentration."""
+    s = plan.scaled
+    t = plan.route.target
+    if t.product_form == "solid":
+        return [
+            {
+                "label": "Product mass obtained",
+                "unit": "",
+                "note": f"expected {fmt(s.product_mass)}" if s.product_mass is not None else "",
+            },
+            {"label": "Yield", "unit": "%", "note": ""},
+        ]
+    band = next((f for f in plan.route.fingerprints if f.kind == "absorption"), None)
+    glow = next((f for f in plan.route.fingerprints if f.kind == "emission"), None)
+    if band is not None:
+        signal = f"Absorbance at {_num(band.values[0])}"
+    elif glow is not None:
+        signal = f"Emission intensity at {_num(glow.values[0])}"
+    else:
+        signal = "Absorbance at the main band"
+    what = "dispersion" if t.product_form == "dispersion" else "solution"
+    return [
+        {"label": f"Volume of product {what} obtained", "unit": "mL", "note": ""},
+        {"label": signal, "unit": "", "note": "dilution ______"},
+        {
+            "label": f"{t.metal} concentration",
+            "unit": "mM",
+            "note": f"{fmt(s.metal_amount)} {t.metal} used ÷ the volume",
+        },
+    ]
 
 
 def _stage_scale(stage: Plan) -> str:

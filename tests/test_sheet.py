@@ -57,3 +57,21 @@ def test_estimated_amount_in_a_sourced_step_is_flagged(catalog: Catalog) -> None
     plan = make_plan(catalog, "au-bsa-lyz", route_id="au-bsa-lyz")
     step = next(s for s in plan.steps if "pH to 12" in s.text)
     assert step.estimate and "gives the pH (12), not the volume" in step.estimate
+
+
+@pytest.mark.parametrize("route_id", ROUTES)
+def test_result_block_asks_only_what_can_be_filled_in(catalog: Catalog, route_id: str) -> None:
+    """A product kept as a solution or dispersion is not weighed: no mass or yield field."""
+    route = catalog.routes[route_id]
+    words = (route.target.isolated_as or "").lower()
+    if "not isolated" in words or words.startswith(("aqueous solution", "aqueous dispersion")):
+        assert route.target.product_form != "solid", route_id
+    plan = _plan(catalog, route_id)
+    if plan is None:
+        pytest.skip("refused at 1x")
+    block = markdown(plan).split("### Result", 1)[1].split("\n## ", 1)[0]
+    if route.target.product_form == "solid":
+        assert "Product mass obtained" in block and "Yield" in block
+    else:
+        assert "Product mass" not in block and "Yield" not in block
+        assert "mL" in block and "concentration" in block
