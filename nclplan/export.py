@@ -12,6 +12,7 @@ from typing import Any
 
 from nclplan import __version__, chemistry, fingerprint
 from nclplan.bench import measuring_tool
+from nclplan.catalog import same_composition
 from nclplan.chemistry import ClusterReport
 from nclplan.models import Condition, Num, Provenance, Route
 from nclplan.plan import Plan
@@ -78,7 +79,9 @@ def _single(plan: Plan) -> dict[str, Any]:
         "plan_id": plan.plan_id,
         "route": _route(r),
         "alternatives": [
-            {"id": a.id, "title": a.title, "target": a.target.name} for a in plan.alternatives
+            {"id": a.id, "title": a.title, "target": a.target.name}
+            for a in plan.alternatives
+            if same_composition(a, r)
         ],
         "target": _target(plan),
         "scale": _scale(plan),

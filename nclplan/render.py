@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from nclplan import chemistry, fingerprint, hazards
+from nclplan.catalog import same_composition
 from nclplan.models import FAMILY_TITLES, Condition, Num, Route
 from nclplan.steps import PlanStep, step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
@@ -130,8 +131,20 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             }
             for ref in r.references
         ],
-        "alternatives": [{"id": a.id, "title": a.title} for a in plan.alternatives],
-        "estimates": [{"key": f"E{i}", "text": e} for i, e in enumerate(est.reasons, start=1)],
+        "alternatives": [
+            {"id": a.id, "title": a.title}
+            for a in plan.alternatives
+            if same_composition(a, r)
+        ],
+        "same_core": [
+            {"id": a.id, "title": a.title}
+            for a in plan.alternatives
+            if not same_composition(a, r)
+        ],
+        "core": f"{r.target.metal}{r.target.atom_count() or ''}",
+        "estimates": [
+            {"key": f"E{i}", "text": at_1x(e, s.factor)} for i, e in enumerate(est.reasons, start=1)
+        ],
         "provenance": {"reported": plan.reported, "estimated": plan.estimated},
         "stage_label": stage_label,
         "stages": [
@@ -197,6 +210,22 @@ def _heading(plan: Plan) -> dict[str, Any]:
         },
         "product": product,
     }
+
+
+# An absolute amount in catalog prose ("0.90 mmol Au", "(5.0 mmol)", "400 mL"), not a
+# concentration ("25 mg/mL") and not one already qualified.
+_ABSOLUTE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?\s?(?:[mµun]?mol|[mµk]?g|[mµ]?L)\b(?!\s*/)(?: [A-Z][a-z]?\b)?)"
+    r"(?!\s+at 1x)"
+)
+
+
+def at_1x(text: str, factor: float) -> str:
+    """``0.90 mmol at 1x``: an estimate's reason quotes the recipe's own amounts, which beside
+    the scaled amounts of a 0.05x plan read as this plan's; at 1x they are left as written."""
+    if factor == 1:
+        return text
+    return _ABSOLUTE.sub(r"\1 at 1x", text)
 
 
 def _recipe_words(route: Route) -> str:

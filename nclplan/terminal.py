@@ -10,7 +10,7 @@ from rich.markup import escape as _markup_escape
 from rich.panel import Panel
 from rich.table import Table
 
-from nclplan.catalog import Catalog
+from nclplan.catalog import Catalog, same_composition
 from nclplan.models import FAMILY_TITLES, Route
 from nclplan.plan import count_provenance
 from nclplan.safetext import strip_controls
@@ -125,6 +125,12 @@ def _print_view(v: dict[str, Any]) -> None:
             c,
             "Other routes to this cluster",
             [f"{a['id']}: {a['title']}" for a in v["alternatives"]],
+        )
+    if v["same_core"]:
+        _print_list(
+            c,
+            f"Routes to other {v['core']} clusters (other ligands)",
+            [f"{a['id']}: {a['title']}" for a in v["same_core"]],
         )
 
 
@@ -277,8 +283,13 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
             for r in route.references
         ],
     )
-    if alternatives:
-        _print_list(c, "Other routes to this cluster", [a.id for a in alternatives])
+    same = [a.id for a in alternatives if same_composition(a, route)]
+    other = [a.id for a in alternatives if not same_composition(a, route)]
+    if same:
+        _print_list(c, "Other routes to this cluster", same)
+    if other:
+        core = f"{route.target.metal}{route.target.atom_count() or ''}"
+        _print_list(c, f"Routes to other {core} clusters (other ligands)", other)
 
 
 def _route_file(path: str) -> str:

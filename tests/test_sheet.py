@@ -75,3 +75,43 @@ def test_result_block_asks_only_what_can_be_filled_in(catalog: Catalog, route_id
     else:
         assert "Product mass" not in block and "Yield" not in block
         assert "mL" in block and "concentration" in block
+
+
+def test_estimate_amounts_are_said_to_be_at_1x() -> None:
+    from nclplan.render import at_1x
+
+    text = "widely quoted amount (0.90 mmol Au); 10 mmol, 25 mg/mL stock, 1 M NaOH, 400 mL"
+    assert at_1x(text, 1) == text
+    out = at_1x(text, 0.05)
+    assert "0.90 mmol Au at 1x" in out and "10 mmol at 1x" in out and "400 mL at 1x" in out
+    assert "25 mg/mL stock" in out and "1 M NaOH" in out
+    assert at_1x(out, 0.05) == out  # never twice
+
+
+@pytest.mark.parametrize("route_id", ROUTES)
+def test_other_routes_make_the_same_cluster(catalog: Catalog, route_id: str) -> None:
+    """"Other routes to this cluster" share metal count and ligand shell; a route to the same
+    core with other ligands is listed under its own heading."""
+    from nclplan.chemistry import hill
+
+    plan = _plan(catalog, route_id)
+    if plan is None:
+        pytest.skip("refused at 1x")
+    view = views(plan)[-1]
+    mine = plan.route.target
+    for a in view["alternatives"]:
+        other = catalog.routes[a["id"]].target
+        assert mine.formula and other.formula
+        assert hill(other.formula) == hill(mine.formula), (route_id, a["id"])
+    for a in view["same_core"]:
+        other = catalog.routes[a["id"]].target
+        assert other.atom_count() == mine.atom_count() and other.metal == mine.metal
+
+
+def test_ag44_paste_is_not_a_route_to_the_pph4_salt(catalog: Catalog) -> None:
+    plan = make_plan(catalog, "ag44-from-ag35", route_id="ag44-from-ag35", chain=False)
+    view = views(plan)[-1]
+    assert [a["id"] for a in view["alternatives"]] == ["ag44-from-ag25"]
+    assert [a["id"] for a in view["same_core"]] == ["ag44-paste"]
+    md = markdown(plan)
+    assert "## Routes to other Ag44 clusters (other ligands)" in md
