@@ -215,8 +215,8 @@ def _heading(plan: Plan) -> dict[str, Any]:
 # An absolute amount in catalog prose ("0.90 mmol Au", "(5.0 mmol)", "400 mL"), not a
 # concentration ("25 mg/mL") and not one already qualified.
 _ABSOLUTE = re.compile(
-    r"(?<![\w.])(\d+(?:\.\d+)?\s?(?:[mµun]?mol|[mµk]?g|[mµ]?L)\b(?!\s*/)(?: [A-Z][a-z]?\b)?)"
-    r"(?!\s+at 1x)"
+    r"(?<![\w.])(\d+(?:\.\d+)?\s?(?:[mµun]?mol|[mµk]?g|[mµ]?L)\b(?!\s*/)"
+    r"(?!(?: [A-Z][a-z]?\b)?\s+at 1x)(?: [A-Z][a-z]?\b)?)"
 )
 
 
