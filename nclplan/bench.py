@@ -41,6 +41,11 @@ class Prep:
     # A solution that must be fresh (NaBH4 hydrolyses) is made in the step right before the one
     # that uses it, not at the top of the plan an hour earlier.
     fresh: bool = False
+    # What the chemist weighs and makes up (None for a bottle from the shelf): the shopping list
+    # counts these, not the aliquot the recipe uses.
+    weigh_mg: float | None = None
+    make_up_ml: float | None = None
+    solvent: str | None = None  # what the stock is made up in, as the step says it
 
 
 def _nice_volume(at_least_ml: float) -> float:
@@ -206,7 +211,15 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
             f"{label}: even {fmt_in(volume, 'mL')} of stock holds only "
             f"{fmt_in(mass, 'mg')}; make a more concentrated stock and dilute it."
         )
-    return Prep(s.line.id, text, fresh=is_fresh), note
+    prep = Prep(
+        s.line.id,
+        text,
+        fresh=is_fresh,
+        weigh_mg=mass,
+        make_up_ml=volume,
+        solvent=without_freshness(medium),
+    )
+    return prep, note
 
 
 _WATER = re.compile(r"^(?:ultrapure |deionised |deionized |distilled )?water$", re.I)
@@ -338,5 +351,12 @@ def _aliquot_for_solid(
             f"{fmt(into.volume)} of {into.reagent.label} ({fraction:.0%})."
         )
     new = replace(s, volume=Q(dosed, "mL"), concentration=conc)
-    prep = Prep(s.line.id, text, fresh=s.reagent.stock_fresh)
+    prep = Prep(
+        s.line.id,
+        text,
+        fresh=s.reagent.stock_fresh,
+        weigh_mg=conc_mg_ml * volume,
+        make_up_ml=volume,
+        solvent=solvent,
+    )
     return new, prep, note, dosed if same else 0.0

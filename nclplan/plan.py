@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, replace
 
 from nclplan import chemistry
-from nclplan.bench import practical
+from nclplan.bench import Prep, practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, UsageError
 from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
@@ -38,6 +38,7 @@ class Plan:
     # check the next stage asks for); None for the plan the user asked for.
     surplus: float | None = None
     consumed_by: str | None = None  # route id of the stage that uses this stage's product
+    preps: tuple[Prep, ...] = ()  # the stocks made up for this plan (what is weighed)
 
     @property
     def route(self) -> Route:
@@ -154,6 +155,7 @@ def make_plan(
         purification="\n\n".join(parts) or None,
         stages=stages,
         vessels=tuple(vessels),
+        preps=tuple(preps),
     )
 
 

@@ -115,3 +115,52 @@ def test_ag44_paste_is_not_a_route_to_the_pph4_salt(catalog: Catalog) -> None:
     assert [a["id"] for a in view["same_core"]] == ["ag44-paste"]
     md = markdown(plan)
     assert "## Routes to other Ag44 clusters (other ligands)" in md
+
+
+def _is(entry: str, name: str) -> bool:
+    """A shopping-list name is the reagent's, with a grade in parentheses or without."""
+    return entry == name or entry.startswith(name + " (")
+
+
+@pytest.mark.parametrize("scale", ["1x", "0.05x"])
+@pytest.mark.parametrize("route_id", ROUTES)
+def test_shopping_list_counts_what_is_weighed(catalog: Catalog, route_id: str, scale: str) -> None:
+    """The combined list holds at least every mass weighed into a stock (not only the aliquot),
+    and gives no solvent in moles."""
+    from nclplan.export import plan_to_dict
+
+    plan = _plan(catalog, route_id, scale)
+    if plan is None:
+        pytest.skip("refused at this scale")
+    shopping = plan_to_dict(plan)["shopping_list"]
+    for stage in [*plan.stages, plan]:
+        by_id = {x.line.id: x for x in stage.scaled.reagents}
+        for prep in stage.preps:
+            if prep.weigh_mg is None:
+                continue
+            name = by_id[prep.reagent_id].reagent.name
+            rows = [e for e in shopping if _is(e["name"], name) and "mass" in e]
+            assert rows, (route_id, name)
+            assert max(e["mass"]["value"] for e in rows) >= prep.weigh_mg * 0.999, (route_id, name)
+            assert all("concentration" not in e for e in rows if e["form"] == "solid")
+    solvents = {
+        x.reagent.name
+        for st in [*plan.stages, plan]
+        for x in st.scaled.reagents
+        if x.line.role in ("solvent", "antisolvent")
+    }
+    for e in shopping:
+        if any(_is(e["name"], n) for n in solvents) and e["form"] == "liquid":
+            assert "amount" not in e, (route_id, e)
+
+
+def test_au11_chain_lists_the_weighed_nabh4_and_keeps_ethanol_grades_apart(
+    catalog: Catalog,
+) -> None:
+    from nclplan.export import plan_to_dict
+
+    plan = make_plan(catalog, "au11-pph3-nabh4", route_id="au11-pph3-nabh4")
+    rows = {e["name"]: e for e in plan_to_dict(plan)["shopping_list"]}
+    assert rows["sodium borohydride"]["mass"]["value"] == pytest.approx(25.0, rel=0.01)
+    assert "ethanol (95 %)" in rows and "ethanol (absolute)" in rows
+    assert rows["ethanol (absolute)"]["volume"]["value"] == pytest.approx(35.0)
