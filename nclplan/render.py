@@ -132,14 +132,10 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             for ref in r.references
         ],
         "alternatives": [
-            {"id": a.id, "title": a.title}
-            for a in plan.alternatives
-            if same_composition(a, r)
+            {"id": a.id, "title": a.title} for a in plan.alternatives if same_composition(a, r)
         ],
         "same_core": [
-            {"id": a.id, "title": a.title}
-            for a in plan.alternatives
-            if not same_composition(a, r)
+            {"id": a.id, "title": a.title} for a in plan.alternatives if not same_composition(a, r)
         ],
         "core": f"{r.target.metal}{r.target.atom_count() or ''}",
         "estimates": [

@@ -377,11 +377,17 @@ def _factor(
         raise ScaleError(f"--scale {request.text!r}: gives no usable scale factor")
     if not MIN_FACTOR <= factor <= MAX_FACTOR:
         raise ScaleError(
-            f"--scale {request.text!r} is {fmt_number(factor, 3, trailing=False)} times the "
+            f"--scale {request.text!r} is {_beyond(factor)} times the "
             f"route's recipe; nclplan plans between {MIN_FACTOR:g}x and {MAX_FACTOR:g}x (the "
             f"route's scale: {fmt(metal_ref)} {route.target.metal}{_metal_provenance(route)})"
         )
     return factor
+
+
+def _beyond(factor: float) -> str:
+    """``more than 10000`` / ``less than 0.0001``: a refused factor in words, never as hundreds
+    of digits or in scientific notation."""
+    return f"more than {MAX_FACTOR:g}" if factor > MAX_FACTOR else f"less than {MIN_FACTOR:g}"
 
 
 def _metal_provenance(route: Route) -> str:

@@ -90,7 +90,7 @@ def test_estimate_amounts_are_said_to_be_at_1x() -> None:
 
 @pytest.mark.parametrize("route_id", ROUTES)
 def test_other_routes_make_the_same_cluster(catalog: Catalog, route_id: str) -> None:
-    """"Other routes to this cluster" share metal count and ligand shell; a route to the same
+    """ "Other routes to this cluster" share metal count and ligand shell; a route to the same
     core with other ligands is listed under its own heading."""
     from nclplan.chemistry import hill
 
