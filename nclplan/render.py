@@ -423,17 +423,17 @@ def _result_fields(plan: Plan) -> list[dict[str, str]]:
     if band is not None:
         signal = f"Absorbance at {_num(band.values[0])}"
     elif glow is not None:
-        signal = f"Emission intensity at {_num(glow.values[0])}"
+        signal = f"Emission at {_num(glow.values[0])}"
     else:
         signal = "Absorbance at the main band"
     what = "dispersion" if t.product_form == "dispersion" else "solution"
     return [
-        {"label": f"Volume of product {what} obtained", "unit": "mL", "note": ""},
+        {"label": f"Product {what} volume", "unit": "mL", "note": ""},
         {"label": signal, "unit": "", "note": "dilution ______"},
         {
             "label": f"{t.metal} concentration",
             "unit": "mM",
-            "note": f"{fmt(s.metal_amount)} {t.metal} used ÷ the volume",
+            "note": f"{fmt(s.metal_amount)} {t.metal} ÷ volume",
         },
     ]
 

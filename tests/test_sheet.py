@@ -164,3 +164,64 @@ def test_au11_chain_lists_the_weighed_nabh4_and_keeps_ethanol_grades_apart(
     assert rows["sodium borohydride"]["mass"]["value"] == pytest.approx(25.0, rel=0.01)
     assert "ethanol (95 %)" in rows and "ethanol (absolute)" in rows
     assert rows["ethanol (absolute)"]["volume"]["value"] == pytest.approx(35.0)
+
+
+@pytest.mark.parametrize("route_id", ROUTES)
+def test_reagent_rows_read_as_written(catalog: Catalog, route_id: str) -> None:
+    """Each row is told apart from the others; an as-needed target in words is not glued to
+    "to"; a stock-dosed solid is not called a solid; the header does not say "published"."""
+    for scale in SCALES:
+        plan = _plan(catalog, route_id, scale)
+        if plan is None:
+            continue
+        for view in views(plan):
+            names = [(r["label"], r["qualifier"]) for r in view["reagents"]]
+            assert len(names) == len(set(names)), (route_id, scale, names)
+            for r in view["reagents"]:
+                assert not re.search(r", to (?!pH\b|[-+]?\d)", r["measure"]), r["measure"]
+                if "stock" in r["measure"] and r["role"] != "solvent":
+                    assert r["form_short"] != "solid", (route_id, r["label"])
+        text = markdown(plan)
+        scale_line = next(ln for ln in text.splitlines() if ln.startswith("| **Scale**"))
+        assert "published" not in scale_line and "the route's recipe" in scale_line
+        assert not re.search(r"\ba [8]\d*(?:\.\d+)? ", text), "a 8..."
+        assert not re.search(r"\d[eE][+-]\d", text.split("## References")[0]), "scientific notation"
+
+
+def test_stock_switch_reduces_solvent_mass_and_amount(catalog: Catalog) -> None:
+    plan = make_plan(catalog, "ag75-sg-formic", route_id="ag75-sg-formic", scale="0.05x")
+    water = next(x for x in plan.scaled.reagents if x.line.id == "water")
+    assert water.volume is not None and water.mass is not None and water.amount is not None
+    ml = water.volume.to("mL").magnitude
+    assert water.mass.to("g").magnitude == pytest.approx(ml * 0.997, rel=0.01)
+    assert water.amount.to("mmol").magnitude == pytest.approx(ml * 0.997 / 18.015 * 1000, rel=0.01)
+
+
+def test_set_ph_says_the_default_is_an_estimate(catalog: Catalog) -> None:
+    plan = make_plan(
+        catalog, "au-sg-co-ph", route_id="au-sg-co-ph", settings=["pH=10"], yield_text="30%"
+    )
+    text = markdown(plan)
+    assert "set with --set pH=10 (the route's estimated value: 12)" in text
+    assert "(published" not in text
+    target_line = next(ln for ln in text.splitlines() if ln.startswith("| **Target**"))
+    inner = target_line.split("isolated as ", 1)[1]
+    depth = 0
+    for ch in inner:  # no parenthesis inside a parenthesis
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        assert depth <= 2, target_line  # the formula Au15(SG)13 itself nests once
+
+
+def test_far_scale_warning_in_plain_numbers(catalog: Catalog) -> None:
+    plan = make_plan(catalog, "ag44-paste", route_id="ag44-paste", scale="1000x")
+    assert any("1000 times the route's scale" in w for w in plan.warnings)
+
+
+def test_refusal_does_not_call_an_estimated_amount_published(catalog: Catalog) -> None:
+    from nclplan.errors import ScaleError
+
+    with pytest.raises(ScaleError) as info:
+        make_plan(catalog, "ag15-bsa", route_id="ag15-bsa", scale="50mg")
+    message = str(info.value)
+    assert "published" not in message
+    assert "is the route's amount of Ag, itself an estimate" in message
