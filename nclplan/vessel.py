@@ -85,7 +85,7 @@ class SizedVessel:
                 return f"an {self.noun} (no standard size grinds {mass} well: work in portions)"
             return (
                 f"an {self.noun} of {self.size:g} mm with its pestle "
-                f"(it will take up to about {mass} of solids)"
+                f"(for up to about {mass} of solids over its steps)"
             )
         if self.size is None:
             return (
