@@ -62,13 +62,23 @@ def _present(**quantities: Any) -> dict[str, Any]:
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The plan as the JSON contract; precursor stages in ``stages`` with a combined list."""
-    from nclplan.sweep import combine
 
     data = _single(plan)
     stages = [_single(stage) for stage in plan.stages]
     data["stages"] = stages
-    data["shopping_list"] = combine([{"reagents": purchases(p)} for p in [*plan.stages, plan]])
+    data["shopping_list"] = shopping_list([*plan.stages, plan])
     return data
+
+
+def shopping_list(plans: list[Plan]) -> list[dict[str, Any]]:
+    """One list of what to buy for a chain's stages, each weighing its own stocks.
+
+    A sweep keeps adding up aliquots per stock concentration (``sweep.combine``): its points
+    share one stock of each solution.
+    """
+    from nclplan.sweep import combine
+
+    return combine([{"reagents": purchases(p)} for p in plans])
 
 
 _GRADE = re.compile(r"\b(absolute|anhydrous|dry|\d+(?:\.\d+)? ?%(?: \(v/v\))?)\s+(\w+)", re.I)
