@@ -290,9 +290,9 @@ def _leftover(rule: Rule, scaled: ScaledRoute, preps: list[Prep]) -> str:
         return ""
     lines = {s.line.id: s for s in scaled.reagents if s.line.reagent == "nabh4"}
     spare_mg = sum(
-        p.made_mg - p.used_mg
+        p.weigh_mg - p.used_mg
         for p in preps
-        if p.reagent_id in lines and p.made_mg is not None and p.used_mg is not None
+        if p.reagent_id in lines and p.weigh_mg is not None and p.used_mg is not None
     )
     if spare_mg <= 0:
         return ""
