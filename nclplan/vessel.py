@@ -170,7 +170,7 @@ class SizedVessel:
         if self.headspace_ratio is not None:
             gas = self.size - self.liquid_ml
             pub = self.published_headspace_ratio
-            tail = f"; published about {pub:.2g}" if pub is not None else ""
+            tail = f"; the route keeps about {pub:.2g}" if pub is not None else ""
             return (
                 f"{name} (it will hold {fmt_in(self.liquid_ml, 'mL')} of liquid under about "
                 f"{fmt_in(gas, 'mL')} of gas: {self.headspace_ratio:.2g} times the liquid{tail})"
