@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from nclplan.models import Hazard, Reagent, Route
@@ -253,9 +254,14 @@ _AT_ONCE = re.compile(r"\bone portion\b|\brapidly\b|\bat once\b|\bquickly\b", re
 
 def gas_volume_l(mmol: float) -> float:
     """Ideal-gas volume (L) of ``mmol`` of gas at 25 °C and 1 atm, through pint: V = nRT/p."""
-    n = Q(mmol, "mmol")
-    volume = n * Q(1, "molar_gas_constant") * Q(GAS_T_C, "degC").to("K") / Q(GAS_P_ATM, "atm")
-    return magnitude(volume, "L")
+    return mmol * _litres_per_mmol()
+
+
+@lru_cache(maxsize=1)
+def _litres_per_mmol() -> float:
+    # Once per process: a sweep states gas volumes for thousands of plans.
+    volume = Q(1, "mmol") * Q(1, "molar_gas_constant") * Q(GAS_T_C, "degC").to("K")
+    return magnitude(volume / Q(GAS_P_ATM, "atm"), "L")
 
 
 def _planned_mmol(scaled: ScaledRoute, key: str) -> float:
