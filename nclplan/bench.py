@@ -424,3 +424,50 @@ def adjusted_volumes(route: Route, vessels: list[SizedVessel]) -> dict[str, floa
         for line_id in ids:
             out[line_id] = min(out.get(line_id, math.inf), v.liquid_ml)
     return out
+
+
+# Dropwise additions. A drop from a pipette or dropping funnel is about 50 µL, and "dropwise"
+# means at most a few drops a second: about 5 mL/min is a fast drip (common lab practice, an
+# estimate). Less than two drops is not an addition dropwise at all.
+DROP_ML = 0.05
+MAX_DROPWISE_ML_MIN = 5.0
+_DROPWISE = re.compile(r"\bdropwise\b|\bdrop by drop\b", re.I)
+
+
+def dropwise_warnings(scaled: ScaledRoute, numbers: list[int]) -> list[str]:
+    """Steps whose "dropwise" no longer fits the planned volume.
+
+    Scaled up, 300 mL "dropwise over 15 min" is a stream (use a dropping funnel and keep the
+    time); scaled down, 13 µL is less than a drop (add it in one portion with a pipette, under
+    the surface). ``numbers`` are the plan's step numbers of the route's steps.
+    """
+    from nclplan.units import Q
+
+    lines = {s.line.id: s for s in scaled.reagents}
+    out = []
+    for number, step in zip(numbers, scaled.route.steps, strict=True):
+        if not _DROPWISE.search(step.text):
+            continue
+        added = [lines[n] for n in re.findall(r"\{([^{}:]*)\}", step.text) if n in lines]
+        ml = sum(magnitude(s.volume, "mL") for s in added if s.volume is not None)
+        if ml <= 0:
+            continue
+        minutes = (
+            None
+            if step.duration is None
+            else magnitude(Q(step.duration.value, step.duration.unit), "min")
+        )
+        if ml < 2 * DROP_ML:
+            out.append(
+                f"Step {number} adds {fmt_in(ml, 'mL')} dropwise: that is less than two drops; "
+                "add it in one portion with a pipette, below the surface of the stirred "
+                "solution."
+            )
+        elif minutes and ml / minutes > MAX_DROPWISE_ML_MIN:
+            least = ml / MAX_DROPWISE_ML_MIN
+            out.append(
+                f"Step {number} adds {fmt_in(ml, 'mL')} dropwise over {minutes:g} min: "
+                f"{ml / minutes:.2g} mL/min is a stream, not drops. Use a pressure-equalising "
+                f"dropping funnel, or add it over at least {least:.2g} min if the route allows."
+            )
+    return out

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from nclplan import chemistry
-from nclplan.bench import Prep, ph_stocks_by_volume, practical
+from nclplan.bench import Prep, dropwise_warnings, ph_stocks_by_volume, practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, ScaleLimitError, UsageError
 from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
@@ -256,7 +256,11 @@ def _make_plan(
     steps = build_steps(scaled, preps, vessels)
     prepared = {p.text for p in preps}
     numbers = [st.number for st in steps if st.text not in prepared]
-    more = one_portion_warnings(scaled, vessels, numbers) + open_volatile_warnings(scaled, numbers)
+    more = (
+        one_portion_warnings(scaled, vessels, numbers)
+        + open_volatile_warnings(scaled, numbers)
+        + dropwise_warnings(scaled, numbers)
+    )
     scaled = replace(scaled, warnings=scaled.warnings + more)
     hazards = build_hazards(scaled, cat.reagents, preps)
     scaled = replace(scaled, warnings=scaled.warnings + hazard_warnings(reagent_hazards(scaled)))
