@@ -88,10 +88,7 @@ def _print_view(v: dict[str, Any]) -> None:
         c,
         "Hazards",
         v["route_hazards"]
-        + [
-            f"{h['label']}: " + _hazard_words(h["codes"], h["note"])
-            for h in v["reagent_hazards"]
-        ],
+        + [f"{h['label']}: " + _hazard_words(h["codes"], h["note"]) for h in v["reagent_hazards"]],
     )
     if v["fingerprints"]:
         _print_list(

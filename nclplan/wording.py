@@ -69,7 +69,10 @@ CURATION_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         ),
         "curation words",
     ),
-    (re.compile(r"\bon file\b|\bknown to us\b", re.I), "the catalog's files, not the chemical"),
+    (
+        re.compile(r"\bSDS (?:is )?on file\b|\bknown to us\b", re.I),
+        "the catalog's files, not the chemical",
+    ),
     (
         re.compile(r"\bwikipedia\b|\bchembox\b|\bICSC\b|\bCAMEO\b|\bGESTIS\b", re.I),
         "a source (it belongs in sources)",

@@ -353,7 +353,8 @@ def test_markdown_reads_as_a_person_writes() -> None:
 
 
 def test_no_empty_brackets_in_any_terminal_plan(
-    catalog, capsys: pytest.CaptureFixture[str]  # type: ignore[no-untyped-def]
+    catalog,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
 ) -> None:
     """A missing note or source leaves no '()' or '[]' behind, on any route."""
     from nclplan.errors import UsageError
