@@ -56,8 +56,11 @@ CURATION_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:project's|our) (?:literature )?notes\b", re.I), "a maintainers' file"),
     (re.compile(r"\bfrom memory\b|\brecalled\b|\bthis session\b", re.I), "curation words"),
     # A field of the route file is a maintainer's word: the sheet names the chemistry instead.
+    # Quoted, it is a JSON key of the export, which is where field names belong.
     (
-        re.compile(rf"\b(?:{'|'.join(_FIELD_NAMES)})\b|\btarget\.\w+|\bis entered as\b"),
+        re.compile(
+            rf"(?<!\")\b(?:{'|'.join(_FIELD_NAMES)})\b(?!\")|\btarget\.\w+|\bis entered as\b"
+        ),
         "a field name",
     ),
     (
