@@ -17,10 +17,14 @@ from nclplan.errors import ScaleError
 from nclplan.units import Q, fmt, fmt_condition, fmt_in, magnitude
 
 if TYPE_CHECKING:
+    from nclplan.models import Route
     from nclplan.scale import ScaledReagent, ScaledRoute
+    from nclplan.vessel import SizedVessel
 
 # Volumetric flasks and cylinders a lab has (mL).
-FLASKS_ML = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000, 2000)
+# 200 mL volumetric flasks are standard (ISO 1042 lists 200 mL): without them a 110 mL stock is
+# made up to 250 mL, and for NaBH4 the spare is a quench hazard.
+FLASKS_ML = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000)
 MIN_STOCK_MG = 10.0  # weigh at least this much for a stock (±1 % on a 0.1 mg balance)
 # Below these a plain balance or pipette is not accurate to a few percent.
 MIN_WEIGH_MG = 5.0
@@ -41,6 +45,10 @@ class Prep:
     # A solution that must be fresh (NaBH4 hydrolyses) is made in the step right before the one
     # that uses it, not at the top of the plan an hour earlier.
     fresh: bool = False
+    # What the stock holds and what the plan takes of it (mg of the weighed form): the rest is
+    # left over, and for NaBH4 must be quenched.
+    made_mg: float | None = None
+    used_mg: float | None = None
 
 
 def _nice_volume(at_least_ml: float) -> float:
@@ -192,7 +200,8 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
             f"{label}: even {fmt_in(volume, 'mL')} of stock holds only "
             f"{fmt_in(mass, 'mg')}; make a more concentrated stock and dilute it."
         )
-    return Prep(s.line.id, text, fresh=is_fresh), note
+    used = magnitude(s.mass, "mg") if s.mass is not None else None
+    return Prep(s.line.id, text, fresh=is_fresh, made_mg=mass, used_mg=used), note
 
 
 _WATER = re.compile(r"^(?:ultrapure |deionised |deionized |distilled )?water$", re.I)
@@ -323,5 +332,66 @@ def _aliquot_for_solid(
             f"{fmt(into.volume)} of {into.reagent.label} ({fraction:.0%})."
         )
     new = replace(s, volume=Q(dosed, "mL"), concentration=conc)
-    prep = Prep(s.line.id, text, fresh=s.reagent.stock_fresh)
+    prep = Prep(
+        s.line.id,
+        text,
+        fresh=s.reagent.stock_fresh,
+        made_mg=conc_mg_ml * volume,
+        used_mg=need_mg,
+    )
     return new, prep, note, dosed if same else 0.0
+
+
+# pH adjustment by volume. Below DILUTE_PH_BELOW_ML a drop (about 50 µL) of 1 M base or acid
+# adds more than 5 mM to the mixture, which overshoots the end point of a weakly buffered
+# solution by pH units; the lab's 0.1 M stock adds a tenth of that per drop (a judgement from
+# drop size and volume, not a number read in a paper).
+DILUTE_PH_BELOW_ML = 10.0
+
+
+def ph_stocks_by_volume(scaled: ScaledRoute, vessels: list[SizedVessel]) -> ScaledRoute:
+    """An as-needed acid or base for a pH adjustment, taken from the lab's tenfold more dilute
+    stock where the mixture it adjusts is small (see DILUTE_PH_BELOW_ML)."""
+    volumes = adjusted_volumes(scaled.route, vessels)
+    out = []
+    for s in scaled.reagents:
+        ml = volumes.get(s.line.id)
+        if (
+            ml is not None
+            and ml < DILUTE_PH_BELOW_ML
+            and s.line.as_needed
+            and s.concentration is not None
+        ):
+            weaker = s.concentration / 10
+            shelf = [Q(n.value, n.unit) for n in s.reagent.lab_stocks]
+            if any(
+                q.dimensionality == weaker.dimensionality
+                and abs(float((weaker / q).to("").magnitude) - 1) < 0.005
+                for q in shelf
+            ):
+                s = replace(s, concentration=weaker)
+        out.append(s)
+    return replace(scaled, reagents=out)
+
+
+def adjusted_volumes(route: Route, vessels: list[SizedVessel]) -> dict[str, float]:
+    """The least liquid (mL) each as-needed line is added to, in the steps that name it.
+
+    A step names the line itself (``{naoh}``) or through a pH condition (``{adjust:ph}``).
+    """
+    sized = {v.id: v for v in vessels}
+    by_cond = {c.name: [x for x in (c.base, c.acid) if x] for c in route.conditions}
+    needed = {line.id for line in route.reagents if line.as_needed}
+    out: dict[str, float] = {}
+    current = None
+    for step in route.steps:
+        current = step.vessel or current
+        v = sized.get(current) if current else None
+        if v is None or v.liquid_ml <= 0:
+            continue
+        names = re.findall(r"\{([^{}]*)\}", step.text)
+        ids = {n for n in names if n in needed}
+        ids |= {x for n in names if n.startswith("adjust:") for x in by_cond.get(n[7:], [])}
+        for line_id in ids:
+            out[line_id] = min(out.get(line_id, math.inf), v.liquid_ml)
+    return out

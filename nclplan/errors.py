@@ -49,3 +49,18 @@ class OutputError(NclplanError):
 
 class RenderError(NclplanError):
     """A document could not be rendered."""
+
+
+class ScaleLimitError(ScaleError):
+    """A scale the route cannot be worked at, and how far to move to one that can.
+
+    ``ratio`` times the planned scale is the nearest scale that works (above 1: plan more;
+    below 1: plan less). The error is raised where the problem is found (a vessel too empty,
+    a route's own limit) and worded by the plan that asked, so a chain's precursor stage is
+    refused in the scale the user typed (a stage's scale is proportional to it).
+    """
+
+    def __init__(self, reason: str, ratio: float, message: str | None = None) -> None:
+        super().__init__(message or reason)
+        self.reason = reason
+        self.ratio = ratio

@@ -17,9 +17,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nclplan.models import Hazard, Reagent, Route
 from nclplan.scale import ScaledRoute
+from nclplan.units import Q, fmt, fmt_in, magnitude
+
+if TYPE_CHECKING:
+    from nclplan.bench import Prep
+    from nclplan.vessel import SizedVessel
 
 # What to assume about a reagent nobody has classified, when its entry says nothing better.
 DEFAULT_ASSUMPTION = (
@@ -188,8 +194,14 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def build_hazards(scaled: ScaledRoute, reagents: dict[str, Reagent]) -> list[HazardItem]:
-    """The plan's hazard items: route lines, rule lines, then each reagent's statements once."""
+def build_hazards(
+    scaled: ScaledRoute, reagents: dict[str, Reagent], preps: list[Prep] | None = None
+) -> list[HazardItem]:
+    """The plan's hazard items: route lines, rule lines, then each reagent's statements once.
+
+    Rule lines and gas lines are worded for this plan: the gas a reagent can give at the planned
+    amount, and the NaBH4 a stock leaves over to quench.
+    """
     route = scaled.route
     items: list[HazardItem] = []
     seen: set[str] = set()
@@ -204,9 +216,128 @@ def build_hazards(scaled: ScaledRoute, reagents: dict[str, Reagent]) -> list[Haz
         add_route_line(h.text, ref.doi if ref else None)
     for rule in RULES:
         if rule_fires(rule, route, reagents):
-            add_route_line(rule.text, None)
+            add_route_line(rule.text + _leftover(rule, scaled, preps or []), None)
+    for text in gas_lines(scaled):
+        add_route_line(text, None)
     for e in reagent_hazards(scaled):
         if not e.classified:
             items.append(HazardItem("reagent", e.line, None, e.note, None))
         items += [HazardItem("reagent", e.line, h.code, h.text, None) for h in e.hazards]
     return items
+
+
+@dataclass(frozen=True)
+class GasSource:
+    """A reagent that gives off a gas, and the most it can give per mole (its equation)."""
+
+    reagent: str  # library key
+    gas: str  # as the line names it
+    per_mol: float  # mol of gas per mol of reagent, at most
+    equation: str
+
+
+GAS_SOURCES: tuple[GasSource, ...] = (
+    # Full hydrolysis, which acid, warmth and metal particles drive to completion.
+    GasSource("nabh4", "hydrogen", 4, "NaBH4 + 2 H2O → NaBO2 + 4 H2"),
+    # Formic acid as the reductant: each mole oxidised gives one of CO2 (2 Ag+ + HCOOH →
+    # 2 Ag + CO2 + 2 H+); decomposition (HCOOH → CO2 + H2) gives no more CO2 per mole.
+    GasSource("formic_acid", "carbon dioxide", 1, "HCOOH → CO2 + 2 H+ + 2 e−"),
+)
+GAS_T_C, GAS_P_ATM = 25.0, 1.0  # the volume is stated at room conditions
+# A one-portion NaBH4 addition above this is warned. The catalog's published recipes add at
+# most about 5 mmol at once (Au38, Au144 at 1x); twice that is past anything the papers show,
+# and its 40 mmol of H2 (about 1 L at 25 °C) is released in minutes as foam in a half-full flask.
+ONE_PORTION_MAX_MMOL = 10.0
+_AT_ONCE = re.compile(r"\bone portion\b|\brapidly\b|\bat once\b|\bquickly\b", re.I)
+
+
+def gas_volume_l(mmol: float) -> float:
+    """Ideal-gas volume (L) of ``mmol`` of gas at 25 °C and 1 atm, through pint: V = nRT/p."""
+    n = Q(mmol, "mmol")
+    volume = n * Q(1, "molar_gas_constant") * Q(GAS_T_C, "degC").to("K") / Q(GAS_P_ATM, "atm")
+    return magnitude(volume, "L")
+
+
+def _planned_mmol(scaled: ScaledRoute, key: str) -> float:
+    return sum(
+        magnitude(s.amount, "mmol")
+        for s in scaled.reagents
+        if s.line.reagent == key and s.amount is not None and not s.line.as_needed
+    )
+
+
+def gas_lines(scaled: ScaledRoute) -> list[str]:
+    """A hazard line per gas-evolving reagent: the most gas the planned amount can give."""
+    out = []
+    for g in GAS_SOURCES:
+        mmol = _planned_mmol(scaled, g.reagent)
+        if mmol <= 0:
+            continue
+        label = next(s.reagent.label for s in scaled.reagents if s.line.reagent == g.reagent)
+        gas = mmol * g.per_mol
+        out.append(
+            f"{label}: the {fmt(Q(mmol, 'mmol'))} of this plan can give up to "
+            f"{fmt(Q(gas, 'mmol'))} of {g.gas} ({fmt_in(gas_volume_l(gas) * 1000, 'mL')} at "
+            f"{GAS_T_C:g} °C and {GAS_P_ATM:g} atm; {g.equation}): keep every vessel it is in "
+            "open to the fume hood or vented, never sealed."
+        )
+    return out
+
+
+def _leftover(rule: Rule, scaled: ScaledRoute, preps: list[Prep]) -> str:
+    """For the NaBH4 quench line: how much of the stock the plan leaves over."""
+    if rule.id != "nabh4-quench":
+        return ""
+    lines = {s.line.id: s for s in scaled.reagents if s.line.reagent == "nabh4"}
+    spare_mg = sum(
+        p.made_mg - p.used_mg
+        for p in preps
+        if p.reagent_id in lines and p.made_mg is not None and p.used_mg is not None
+    )
+    if spare_mg <= 0:
+        return ""
+    mm = next((s.molar_mass for s in lines.values() if s.molar_mass is not None), None)
+    amount = f" ({fmt(Q(spare_mg / magnitude(mm, 'mg/mmol'), 'mmol'))})" if mm is not None else ""
+    return (
+        f" This plan's stock leaves about {fmt_in(spare_mg, 'mg')} NaBH4{amount} over: quench "
+        "it as soon as the addition is done."
+    )
+
+
+def one_portion_warnings(
+    scaled: ScaledRoute, vessels: list[SizedVessel], numbers: list[int]
+) -> list[str]:
+    """A warning for each step that adds a lot of NaBH4 at once, with the flask's free volume.
+
+    ``numbers`` are the plan's step numbers of the route's steps (preparations come between).
+    """
+    sized = {v.id: v for v in vessels}
+    lines = {s.line.id: s for s in scaled.reagents if s.line.reagent == "nabh4"}
+    out = []
+    current = None
+    for number, step in zip(numbers, scaled.route.steps, strict=True):
+        current = step.vessel or current
+        if not _AT_ONCE.search(step.text):
+            continue
+        added = [lines[n] for n in lines if f"{{{n}}}" in step.text]
+        mmol = sum(magnitude(s.amount, "mmol") for s in added if s.amount is not None)
+        if mmol <= ONE_PORTION_MAX_MMOL:
+            continue
+        v = sized.get(current) if current else None
+        room = ""
+        if v is not None and v.size is not None:
+            free = v.size * v.count - v.liquid_ml
+            room = (
+                f"; the {v.noun} has about {fmt_in(free, 'mL')} free above "
+                f"{fmt_in(v.liquid_ml, 'mL')} of liquid, and the foam can rise as high as the "
+                "liquid is deep"
+            )
+        h2 = mmol * GAS_SOURCES[0].per_mol
+        out.append(
+            f"Adding {fmt(Q(mmol, 'mmol'))} NaBH4 at once (step {number}) can give up to "
+            f"{fmt_in(gas_volume_l(h2) * 1000, 'mL')} of hydrogen in minutes, with a foam "
+            f"surge{room}. Add it behind a blast shield in the fume hood, in a flask at most a "
+            f"third full, or split the batch so that no addition exceeds "
+            f"{ONE_PORTION_MAX_MMOL:g} mmol."
+        )
+    return out

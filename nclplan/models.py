@@ -475,7 +475,14 @@ class Condition(Provenance):
 
 
 VesselKind = Literal[
-    "vial", "sealed-vial", "round-bottom", "schlenk", "beaker", "mortar", "centrifuge-tube"
+    "vial",
+    "sealed-vial",
+    "round-bottom",
+    "schlenk",
+    "beaker",
+    "mortar",
+    "centrifuge-tube",
+    "separatory-funnel",
 ]
 
 
@@ -499,7 +506,13 @@ class Vessel(Provenance):
     def _fits_kind(self) -> Vessel:
         if self.headspace_ratio is not None and self.kind != "sealed-vial":
             raise ValueError("only a sealed vessel keeps a headspace ratio")
-        if self.condenser and self.kind in ("sealed-vial", "mortar", "centrifuge-tube", "vial"):
+        if self.condenser and self.kind in (
+            "sealed-vial",
+            "mortar",
+            "centrifuge-tube",
+            "vial",
+            "separatory-funnel",
+        ):
             raise ValueError(f"a {self.kind} takes no reflux condenser")
         return self
 
@@ -650,6 +663,58 @@ class RouteHazard(Provenance):
     text: str
 
 
+ScaleDirection = Literal["up", "down", "both"]
+
+
+class ScaleNote(_Strict):
+    """Advice for another scale than the published one, and which way it applies.
+
+    ``up`` prints only above the published scale ("at larger volumes use an overhead stirrer"),
+    ``down`` only below it, ``both`` at any other scale. A plain string in a route file is a
+    note for both directions, so route files written before directions keep loading.
+    """
+
+    text: str
+    direction: ScaleDirection = "both"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return {"text": data} if isinstance(data, str) else data
+
+    def applies(self, factor: float) -> bool:
+        """Does the note concern a plan at ``factor`` times the published scale?"""
+        if factor == 1:
+            return False
+        return self.direction == "both" or (self.direction == "up") == (factor > 1)
+
+
+class ScaleLimits(Provenance):
+    """The range of scales a route is safe and doable at, as multiples of its reference recipe.
+
+    Past ``max`` (or below ``min``) a plan is refused, with ``reason``: solvent-free grinding of
+    NaBH4 with an oxidising silver salt is a milligram-scale operation; diborane bubbled through
+    a solvent is a small-flask operation. The limits carry a source or an estimate reason like
+    every number of a route; they are not counted among the recipe's numbers.
+    """
+
+    min: float | None = Field(default=None, gt=0)
+    max: float | None = Field(default=None, gt=0)
+    reason: str = Field(min_length=8)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ScaleLimits:
+        if self.min is None and self.max is None:
+            raise ValueError("scale_limits: give min, max or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("scale_limits: min is above max")
+        if (self.min is not None and self.min > 1) or (self.max is not None and self.max < 1):
+            raise ValueError("scale_limits: the reference recipe (1x) must lie within the limits")
+        if self.source is None and self.estimate is None:
+            raise ValueError("scale_limits: give a source or an estimate reason")
+        return self
+
+
 class Route(_Strict):
     """A reviewed synthesis route with its reference recipe as published."""
 
@@ -671,7 +736,8 @@ class Route(_Strict):
     hazards: list[RouteHazard] = []
     purification: str | None = None
     workup: list[Identifier] = []  # ids of purification blocks used, in order
-    scale_notes: list[str] = []
+    scale_notes: list[ScaleNote] = []
+    scale_limits: ScaleLimits | None = None
     notes: list[str] = []
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
@@ -695,6 +761,11 @@ class Route(_Strict):
                 raise ValueError(f"{where}: number has neither a source nor an estimate reason")
             if src is not None and src not in keys:
                 raise ValueError(f"{where}: source {src!r} is not a reference key of this route")
+        lim = self.scale_limits
+        if lim is not None and lim.source is not None and lim.source not in keys:
+            raise ValueError(
+                f"scale_limits.source: {lim.source!r} is not a reference key of this route"
+            )
         conditions = {c.name: c for c in self.conditions}
         if len(conditions) != len(self.conditions):
             raise ValueError("conditions: two conditions have the same name")
@@ -794,7 +865,9 @@ class Route(_Strict):
             out.append(("purification", self.purification))
         if self.yield_ is not None:
             out.append(("yield.basis", self.yield_.basis))
-        out += [(f"scale_notes.{i}", t) for i, t in enumerate(self.scale_notes)]
+        out += [(f"scale_notes.{i}.text", n.text) for i, n in enumerate(self.scale_notes)]
+        if self.scale_limits is not None:
+            out.append(("scale_limits.reason", self.scale_limits.reason))
         out += [(f"notes.{i}", t) for i, t in enumerate(self.notes)]
         return out
 

@@ -307,7 +307,7 @@ def fill_texts(route: Route, published: Route | None = None) -> Route:
         "fingerprints": each(route.fingerprints, "note"),
         "hazards": each(route.hazards, "text"),
         "purification": sub(route.purification),
-        "scale_notes": [sub(t) for t in route.scale_notes],
+        "scale_notes": [n.model_copy(update={"text": sub(n.text)}) for n in route.scale_notes],
         "notes": [sub(t) for t in route.notes],
     }
     if route.yield_ is not None:

@@ -7,19 +7,31 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, replace
 
 from nclplan import chemistry
-from nclplan.bench import practical
+from nclplan.bench import ph_stocks_by_volume, practical
 from nclplan.catalog import Catalog, resolve
-from nclplan.errors import NclplanError, UsageError
+from nclplan.errors import NclplanError, ScaleLimitError, UsageError
 from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
-from nclplan.hazards import build_hazards, hazard_warnings, reagent_hazards
+from nclplan.hazards import (
+    build_hazards,
+    hazard_warnings,
+    one_portion_warnings,
+    reagent_hazards,
+)
 from nclplan.models import Route, WorkupBlock
-from nclplan.params import apply_settings, fill_texts, parse_settings
-from nclplan.scale import ScaledRoute, parse_scale, parse_yield, scale_route
+from nclplan.params import Applied, apply_settings, fill_texts, parse_settings
+from nclplan.scale import ScaledRoute, ScaleRequest, parse_scale, parse_yield, scale_route
 from nclplan.steps import PlanStep, build_steps
-from nclplan.vessel import SizedVessel, open_heating_warnings, size_vessels
+from nclplan.units import Q, fmt, magnitude
+from nclplan.vessel import (
+    SizedVessel,
+    open_heating_warnings,
+    open_volatile_warnings,
+    size_vessels,
+)
 
 
 @dataclass(frozen=True)
@@ -108,26 +120,98 @@ def make_plan(
     chain: bool = True,
     depth: int = 0,
 ) -> Plan:
-    """Resolve ``target``, scale its route and build steps. Raises NclplanError on bad input."""
+    """Resolve ``target``, scale its route and build steps. Raises NclplanError on bad input.
+
+    A scale the route cannot be worked at (its own limits, a vessel too empty, in this plan or
+    in a precursor stage) is refused in the scale asked for, naming the nearest one that works.
+    """
     surplus_value = parse_surplus(surplus)
     request = parse_scale(scale)
     yield_override = parse_yield(yield_text) if yield_text is not None else None
     route, alternatives = resolve(cat, target, route_id)
-    published_route = route
     applied = apply_settings(route, cat.reagents, parse_settings(settings or []))
-    route = fill_texts(applied.route, published_route)
-    scaled = scale_route(route, cat.reagents, request, yield_override)
+    scaled = scale_route(fill_texts(applied.route, route), cat.reagents, request, yield_override)
+    try:
+        check_limits(scaled)
+        return _make_plan(
+            cat,
+            route,
+            alternatives,
+            scaled,
+            applied,
+            scale,
+            yield_text,
+            surplus_value,
+            chain,
+            depth,
+        )
+    except ScaleLimitError as exc:
+        raise limit_error(exc, request, scaled) from None
+
+
+def check_limits(scaled: ScaledRoute) -> None:
+    """Refuse a scale outside the route's own ``scale_limits``."""
+    lim = scaled.route.scale_limits
+    if lim is None:
+        return
+    factor = scaled.factor
+    bound: float | None = None
+    if lim.max is not None and factor > lim.max * (1 + 1e-9):
+        bound = lim.max
+    elif lim.min is not None and factor < lim.min * (1 - 1e-9):
+        bound = lim.min
+    if bound is not None:
+        raise ScaleLimitError(lim.reason, bound / factor)
+
+
+def limit_error(
+    exc: ScaleLimitError, request: ScaleRequest, scaled: ScaledRoute
+) -> ScaleLimitError:
+    """The refusal worded in this plan's scale: why, and the nearest scale that works."""
+    nearest = scaled.factor * exc.ratio
+    up = exc.ratio > 1
+    digits = 2 - math.floor(math.log10(nearest))
+    step = 10.0**-digits
+    # Rounded away from the problem: up to a scale that is enough, down to one that is safe.
+    rounded = (math.ceil if up else math.floor)(nearest / step * (1 - 1e-9 if up else 1 + 1e-9))
+    value = round(rounded * step, max(digits, 0))
+    metal = fmt(Q(magnitude(scaled.metal_amount, "mmol") * value / scaled.factor, "mmol"))
+    message = (
+        f"--scale {request.text.strip()}: {exc.reason}; the {'smallest' if up else 'largest'} "
+        f"scale that works is {value:g}x ({metal} {scaled.route.target.metal})"
+    )
+    return ScaleLimitError(exc.reason, exc.ratio, message)
+
+
+def _make_plan(
+    cat: Catalog,
+    published_route: Route,
+    alternatives: list[Route],
+    scaled: ScaledRoute,
+    applied: Applied,
+    scale: str,
+    yield_text: str | None,
+    surplus_value: float,
+    chain: bool,
+    depth: int,
+) -> Plan:
+    route = scaled.route
     extra = [f"Expected product: {e}" for e in applied.expected] + applied.warnings
     if extra:
         scaled = replace(scaled, warnings=extra + scaled.warnings)
     scaled, preps = practical(scaled)
     vessels, vessel_notes = size_vessels(scaled)
+    scaled = ph_stocks_by_volume(scaled, vessels)
     if applied.settings:  # a --set temperature or time may turn a step into open heating
         vessel_notes += open_heating_warnings(route)
     if vessel_notes:
         scaled = replace(scaled, warnings=scaled.warnings + vessel_notes)
     steps = build_steps(scaled, preps, vessels)
-    hazards = build_hazards(scaled, cat.reagents)
+    prepared = {p.text for p in preps}
+    numbers = [st.number for st in steps if st.text not in prepared]
+    more = one_portion_warnings(scaled, vessels, numbers) + open_volatile_warnings(scaled, numbers)
+    scaled = replace(scaled, warnings=scaled.warnings + more)
+    hazards = build_hazards(scaled, cat.reagents, preps)
     scaled = replace(scaled, warnings=scaled.warnings + hazard_warnings(reagent_hazards(scaled)))
     reported, estimated = count_provenance(published_route)
     parts = [route.purification] if route.purification else []
@@ -252,6 +336,11 @@ def _precursor_stages(
         need = f"{float(s.mass.to('mg').magnitude) * (1 + surplus):.4g}mg"
         try:
             stage = make_plan(cat, made_by, scale=need, surplus=surplus, depth=depth + 1)
+        except ScaleLimitError as exc:  # worded again in the scale of the plan asked for
+            raise ScaleLimitError(
+                f"precursor stage {made_by} (for {s.line.id} of {scaled.route.id}): {exc.reason}",
+                exc.ratio,
+            ) from exc
         except NclplanError as exc:
             chained = NclplanError(
                 f"precursor stage {made_by} (for {s.line.id} of {scaled.route.id}): {exc}"

@@ -392,6 +392,5 @@ def _scale_warnings(route: Route, factor: float) -> list[str]:
             "addition rates and work-up volumes do not scale linearly. Try the published scale "
             "first."
         )
-    if (far or factor != 1) and route.scale_notes:
-        warnings += route.scale_notes
+    warnings += [n.text for n in route.scale_notes if n.applies(factor)]
     return warnings

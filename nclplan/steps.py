@@ -82,6 +82,7 @@ def build_steps(
     conditions = {c.name: c for c in scaled.route.conditions}
     sized = {v.id: v for v in vessels or []}
     named: set[str] = set()
+    here: list[str | None] = [None]  # the vessel of the step being filled in
 
     def fill(m: re.Match[str]) -> str:
         name = m.group(1)
@@ -95,7 +96,9 @@ def build_steps(
             assert value is not None  # checked when the route was loaded
             return fmt_stated(value.value, value.unit)
         if name.startswith("adjust:"):
-            return adjust_text(conditions[name[7:]], by_id)
+            into = sized.get(here[0]) if here[0] else None
+            volume = into.liquid_ml if into is not None and into.liquid_ml > 0 else None
+            return adjust_text(conditions[name[7:]], by_id, volume)
         return describe(by_id[name])
 
     # Stable stocks come first; a fresh stock right before its first use.
@@ -118,6 +121,7 @@ def build_steps(
     current: str | None = None  # a synthesis step without a vessel goes on in the last one
     for i, step in enumerate(route_steps):
         add_preps(i)
+        here[0] = step.vessel or current
         text = _PLACEHOLDER.sub(fill, step.text)
         current = step.vessel or (current if step.stage == "synthesis" else None)
         if step.text.startswith("{"):  # a sentence that opens with a filled-in instruction
@@ -162,31 +166,51 @@ def _prep_step(number: int, p: Prep) -> PlanStep:
 
 
 PH_TOLERANCE = 0.1  # what a calibrated pH meter reads reproducibly
+STRIP_TOLERANCE = 0.5  # what a narrow-range indicator strip resolves
+# A standard combination electrode (about 12 mm) must dip its bulb and junction 1-2 cm deep:
+# in a vial or small beaker that takes about 5 mL. A micro electrode (3-6 mm tip) reads in about
+# 0.2 mL; below that only a strip touched with a drop of the mixture works. (Common lab
+# practice, estimates.)
+STANDARD_ELECTRODE_MIN_ML = 5.0
+MICRO_ELECTRODE_MIN_ML = 0.2
 
 
-def adjust_text(cond: Condition, by_id: dict[str, ScaledReagent]) -> str:
+def ph_instrument(volume_ml: float | None) -> tuple[str, float]:
+    """What reads the pH of ``volume_ml`` of mixture, and to what tolerance."""
+    if volume_ml is None or volume_ml >= STANDARD_ELECTRODE_MIN_ML:
+        return "meter", PH_TOLERANCE
+    if volume_ml >= MICRO_ELECTRODE_MIN_ML:
+        return "micro pH electrode", PH_TOLERANCE
+    return "indicator strip touched with a drop", STRIP_TOLERANCE
+
+
+def adjust_text(
+    cond: Condition, by_id: dict[str, ScaledReagent], volume_ml: float | None = None
+) -> str:
     """How to bring a pH to the condition's value: with base or with acid, whichever it needs.
 
     Where the route knows the mixture's pH before adjustment, the side the target lies on
-    decides; otherwise the chemist measures first and the plan names both.
+    decides; otherwise the chemist measures first and the plan names both. The instrument
+    follows the volume adjusted (``ph_instrument``).
     """
     assert cond.value is not None
-    target = f"{fmt_stated(cond.value.value, '')} ± {PH_TOLERANCE:g}"
+    tool, tolerance = ph_instrument(volume_ml)
+    target = f"{fmt_stated(cond.value.value, '')} ± {tolerance:g}"
     base = describe(by_id[cond.base]) if cond.base else None
     acid = describe(by_id[cond.acid]) if cond.acid else None
     if cond.before is not None:
         if cond.value.value > cond.before.value and base:
-            return f"raise the pH to {target} (meter) with {base}, dropwise"
+            return f"raise the pH to {target} ({tool}) with {base}, dropwise"
         if cond.value.value < cond.before.value and acid:
-            return f"lower the pH to {target} (meter) with {acid}, dropwise"
+            return f"lower the pH to {target} ({tool}) with {acid}, dropwise"
     if base and acid:
         return (
-            f"measure the pH and bring it to {target} (meter): {base} dropwise if it is "
+            f"measure the pH and bring it to {target} ({tool}): {base} dropwise if it is "
             f"below, {acid} if it is above"
         )
     only = base or acid
     word = "raise" if base else "lower"
-    return f"measure the pH and {word} it to {target} (meter) with {only}, dropwise"
+    return f"measure the pH and {word} it to {target} ({tool}) with {only}, dropwise"
 
 
 def step_conditions(step: PlanStep) -> str:

@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from nclplan.catalog import Catalog
-from nclplan.models import FAMILY_TITLES, Route
+from nclplan.models import FAMILY_TITLES, Route, ScaleNote
 from nclplan.plan import count_provenance
 from nclplan.safetext import strip_controls
 
@@ -88,10 +88,7 @@ def _print_view(v: dict[str, Any]) -> None:
         c,
         "Hazards",
         v["route_hazards"]
-        + [
-            f"{h['label']}: " + _hazard_words(h["codes"], h["note"])
-            for h in v["reagent_hazards"]
-        ],
+        + [f"{h['label']}: " + _hazard_words(h["codes"], h["note"]) for h in v["reagent_hazards"]],
     )
     if v["fingerprints"]:
         _print_list(
@@ -181,6 +178,12 @@ def _print_steps(c: Console, steps: list[dict[str, Any]], width: int) -> None:
     c.print(grid)
 
 
+def _scale_note(note: ScaleNote) -> str:
+    """A scale note as ``show`` lists it: which way of scaling it concerns, then the advice."""
+    when = {"up": "Scaling up", "down": "Scaling down", "both": "Any other scale"}
+    return f"{when[note.direction]}: {note.text}"
+
+
 def _print_list(c: Console, title: str, items: list[str], bullet: str = "•") -> None:
     """A titled list; a wrapped item keeps a hanging indent under its first word."""
     if not items:
@@ -266,7 +269,7 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
         c.print(f"Yield: {_num(y.value)} ({escape(y.basis)}){where}")
     _print_list(c, "Estimates", [f"E{i}: {e}" for i, e in enumerate(est.reasons, start=1)])
     _print_list(c, "Notes", list(route.notes))
-    _print_list(c, "Scale notes", list(route.scale_notes))
+    _print_list(c, "Scale notes", [_scale_note(n) for n in route.scale_notes])
     _print_list(
         c,
         "References",

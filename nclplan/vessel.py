@@ -10,7 +10,16 @@ headspace-to-liquid ratio instead.
 The sizes are those sold as standard glassware and plasticware; the fill rules are common lab
 practice, not numbers read in a paper: a stirred or evaporated round-bottom or Schlenk flask and
 a heated sealed vial at most half full, a stirred vial three quarters, a conical centrifuge tube
-four fifths, a beaker three fifths (so it can be stirred and poured).
+four fifths, a beaker three fifths (so it can be stirred and poured), a separatory funnel three
+quarters (so it can be shaken, inverted and vented).
+
+Every kind also has a least workable fill, again common lab practice: a stirred, heated or
+refluxed flask, vial or beaker at least a tenth full (below that a stir bar is not covered, the
+liquid spreads over the wall and a reflux returns much of it as condensate), a separatory funnel
+a tenth (less is separated in a vial with a pipette), an agate mortar at least about 20 mg of
+solid in the smallest one (below that the film left on the mortar and pestle is a large share).
+Below it a flask without a condenser, a beaker or a funnel becomes a vial; below the smallest
+vessel's least fill the scale is refused, naming the smallest scale that works.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nclplan.errors import ScaleLimitError
 from nclplan.units import fmt_in, magnitude
 
 if TYPE_CHECKING:
@@ -33,22 +43,74 @@ class Kind:
     sizes: tuple[float, ...]  # mL; for a mortar, its inner diameter in mm
     max_fill: float  # fraction of the size; for a mortar, grams of solid per mm of diameter
     larger: str | None = None  # the kind that takes over above the largest size
+    # The least workable fill, as a fraction of the size (a mortar: of what it grinds well).
+    min_fill: float = 0.0
+    smaller: str | None = None  # the kind that takes over below the smallest size's least fill
+    # From this size on the vessel has another name (a 250 mL septum-capped vessel is a bottle).
+    large: tuple[float, str] | None = None
+    what: str = "work"  # what the least fill is needed for, as the refusal says it
+
+    def noun_at(self, size: float | None) -> str:
+        if self.large is not None and size is not None and size >= self.large[0]:
+            return self.large[1]
+        return self.noun
 
 
+MIN_FILL = 0.1  # a tenth full: see the module docstring
 KINDS: dict[str, Kind] = {
-    "vial": Kind("glass vial", (2, 4, 8, 20, 40), 0.75, larger="round-bottom"),
+    "vial": Kind(
+        "glass vial",
+        (2, 4, 8, 20, 40),
+        0.75,
+        larger="round-bottom",
+        min_fill=MIN_FILL,
+        what="stir and sample",
+    ),
+    # Serum vials go up to 100 mL; a septum-capped vessel of 250 mL or more is a bottle.
     "sealed-vial": Kind(
-        "gas-tight septum-cap vial", (2, 4, 8, 20, 40, 60, 100, 250, 500, 1000), 0.5
+        "gas-tight septum-cap vial",
+        (2, 4, 8, 20, 40, 60, 100, 250, 500, 1000),
+        0.5,
+        min_fill=MIN_FILL,
+        large=(250, "gas-tight septum-capped bottle"),
+        what="stir, heat and sample",
     ),
     "round-bottom": Kind(
-        "round-bottom flask", (5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000), 0.5
+        "round-bottom flask",
+        (5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000),
+        0.5,
+        min_fill=MIN_FILL,
+        smaller="vial",
+        what="stir and reflux",
     ),
-    "schlenk": Kind("Schlenk flask", (10, 25, 50, 100, 250, 500, 1000), 0.5),
-    "beaker": Kind("beaker", (5, 10, 25, 50, 100, 150, 250, 400, 600, 1000, 2000, 3000, 5000), 0.6),
+    "schlenk": Kind(
+        "Schlenk flask",
+        (10, 25, 50, 100, 250, 500, 1000),
+        0.5,
+        min_fill=MIN_FILL,
+        what="stir under gas",
+    ),
+    "beaker": Kind(
+        "beaker",
+        (5, 10, 25, 50, 100, 150, 250, 400, 600, 1000, 2000, 3000, 5000),
+        0.6,
+        min_fill=MIN_FILL,
+        smaller="vial",
+    ),
     "centrifuge-tube": Kind("centrifuge tube", (1.5, 15, 50), 0.8, larger="centrifuge-bottle"),
     "centrifuge-bottle": Kind("centrifuge bottle", (250, 500, 1000), 0.8),
-    # An agate mortar grinds well up to about 1 g of solid per 50 mm of diameter (estimate).
-    "mortar": Kind("agate mortar", (50, 65, 80, 100, 130, 150), 0.02),
+    # An agate mortar grinds well up to about 1 g of solid per 50 mm of diameter (estimate);
+    # the least fill, 2 % of the smallest one's 1 g, is about 20 mg (estimate, see above).
+    "mortar": Kind("agate mortar", (50, 65, 80, 100, 130, 150), 0.02, min_fill=0.02, what="grind"),
+    # Squibb separatory funnels as sold; three quarters full at most, a tenth at least.
+    "separatory-funnel": Kind(
+        "separatory funnel",
+        (60, 125, 250, 500, 1000, 2000),
+        0.75,
+        min_fill=MIN_FILL,
+        smaller="vial",
+        what="separate the phases",
+    ),
 }
 MAX_TUBES = 6  # a bench centrifuge holds at least six tubes of each size
 OPEN_HEAT_C = 40.0  # at or above this a step heats
@@ -179,17 +241,46 @@ def contents(scaled: ScaledRoute) -> dict[str, tuple[float, float]]:
 
 
 def size_vessels(scaled: ScaledRoute) -> tuple[list[SizedVessel], list[str]]:
-    """Every vessel of the route sized for the planned scale, and warnings where none fits."""
+    """Every vessel of the route sized for the planned scale, and warnings where none fits.
+
+    Raises ScaleLimitError where a vessel would hold too little to work in even in the
+    smallest size of its kind (or of the kind that takes over below it).
+    """
     held = contents(scaled)
     out: list[SizedVessel] = []
     warnings: list[str] = []
     for v in scaled.route.vessels:
         liquid, solids = held[v.id]
         sized, note = _size(v, liquid, solids)
+        _refuse_too_little(sized)
         out.append(sized)
         if note:
             warnings.append(note)
     return out, warnings
+
+
+def _refuse_too_little(v: SizedVessel) -> None:
+    """Below the least fill of the smallest vessel there is nothing to stir, grind or sample."""
+    kind = KINDS[v.kind]
+    if v.fill is None or not kind.min_fill or v.size != kind.sizes[0]:
+        return
+    if v.kind == "mortar":
+        held, least = v.solids_mg, kind.min_fill * kind.max_fill * kind.sizes[0] * 1000
+        unit, what = "mg", "of solids"
+        verb = "take"
+    else:
+        held, least = v.liquid_ml, kind.min_fill * kind.sizes[0]
+        unit, what = "mL", "of liquid"
+        verb = "hold"
+    if held <= 0 or held >= least * (1 - 1e-9):
+        return
+    size = f"{kind.sizes[0]:g} {'mm' if v.kind == 'mortar' else 'mL'}"
+    raise ScaleLimitError(
+        f"the {v.label or v.noun} would {verb} {fmt_in(held, unit)} {what}, too little to "
+        f"{kind.what} even in the smallest {kind.noun} ({size}, which needs at least "
+        f"{fmt_in(least, unit)})",
+        least / held,
+    )
 
 
 def _size(v: Vessel, liquid: float, solids: float) -> tuple[SizedVessel, str | None]:
@@ -220,15 +311,17 @@ def _size(v: Vessel, liquid: float, solids: float) -> tuple[SizedVessel, str | N
                 f"{fmt_in(liquid, 'mL')} with the published headspace needs more than a "
                 f"{kind.sizes[-1]:g} mL sealed vessel: split the batch."
             )
+        elif ratio is not None and ratio > published * HEADSPACE_HIGH:
+            note = _headspace_note(liquid, ratio, published)
     else:
-        kind_id, size, count, note = _by_volume(kind_id, liquid)
+        kind_id, size, count, note = _by_volume(kind_id, liquid, v.condenser)
         kind = KINDS[kind_id]
         fill = None if size is None else liquid / (size * count)
     return (
         SizedVessel(
             id=v.id,
             kind=kind_id,
-            noun=kind.noun,
+            noun=kind.noun_at(size),
             label=v.label,
             size=size,
             count=count,
@@ -246,12 +339,18 @@ def _size(v: Vessel, liquid: float, solids: float) -> tuple[SizedVessel, str | N
     )
 
 
-def _by_volume(kind_id: str, liquid: float) -> tuple[str, float | None, int, str | None]:
+def _by_volume(
+    kind_id: str, liquid: float, condenser: bool = False
+) -> tuple[str, float | None, int, str | None]:
     """Kind, size, count and a warning for a liquid volume: the smallest size within the fill
     rule; past the largest, the kind that takes over (a flask for a vial, bottles for tubes), or
-    several centrifuge vessels (a centrifuge holds at least six), or no size (split the batch).
+    several centrifuge vessels (a centrifuge holds at least six), or no size (split the batch);
+    below the smallest size's least fill, the kind that takes over below it (a vial for a flask
+    without a condenser, a beaker or a separatory funnel).
     """
     kind = KINDS[kind_id]
+    if kind.smaller is not None and not condenser and 0 < liquid < kind.min_fill * kind.sizes[0]:
+        return _by_volume(kind.smaller, liquid)
     size = next((s for s in kind.sizes if liquid <= s * kind.max_fill), None)
     if size is not None:
         return kind_id, size, 1, None
@@ -278,6 +377,22 @@ def _by_volume(kind_id: str, liquid: float) -> tuple[str, float | None, int, str
 
 
 HEADSPACE_TOLERANCE = 0.8  # at least this fraction of the published gas per liquid
+# At most this multiple of it before the plan warns: 0.8 to 1.25 is the same factor either way
+# on a log scale, i.e. the CO held per liquid within about a quarter of the published amount
+# (a judgement: the route's notes ask to keep the ratio; no paper gives a tolerance).
+HEADSPACE_HIGH = 1 / HEADSPACE_TOLERANCE
+
+
+def _headspace_note(liquid: float, ratio: float, published: float) -> str:
+    """The sealed vessel holds more gas per liquid than published: say so and what would fit."""
+    ideal = liquid * (1 + published)
+    return (
+        f"The sealed vessel holds {ratio:.2g} times the liquid's volume of gas, published about "
+        f"{published:.2g} (within {HEADSPACE_TOLERANCE:g} to {HEADSPACE_HIGH:g} times it the CO "
+        "per liquid stays close to the published amount): more CO per liquid can change how "
+        f"fast it reduces. Use a vessel of about {fmt_in(ideal, 'mL')} in all, or plan a scale "
+        "whose volume fills a standard size as published."
+    )
 
 
 def _headspace_size(sizes: tuple[float, ...], liquid: float, ratio: float) -> float | None:
@@ -395,3 +510,72 @@ def open_heating_warnings(route: Route) -> list[str]:
         f"{which.capitalize()} step{'s' if len(names) > 1 else ''} at {' / '.join(temps)}: "
         "in an open vessel the solvent evaporates; fit a reflux condenser or seal the vessel."
     ]
+
+
+# Boiling points (°C, 1 atm; CRC Handbook of Chemistry and Physics) of the common solvents that
+# evaporate fast from an open vessel at room temperature, by CAS number so that a user's own
+# reagent file is covered too. Solvents boiling above 70 °C (ethanol, water, toluene) lose little
+# over hours in a hood and are left out.
+VOLATILE_BP_C: dict[str, float] = {
+    "60-29-7": 34.6,  # diethyl ether
+    "75-09-2": 39.6,  # dichloromethane
+    "67-64-1": 56.1,  # acetone
+    "67-66-3": 61.2,  # chloroform
+    "67-56-1": 64.7,  # methanol
+    "109-99-9": 66.0,  # tetrahydrofuran
+    "110-54-3": 68.7,  # n-hexane
+}
+# Two hours or more: a published hour of stirring loses little; 6 h of THF or 48 h open in a
+# hood's air flow lose much of a few millilitres (a judgement).
+OPEN_STIR_HOURS = 2.0
+_CLOSED = re.compile(r"condenser|reflux|sealed|closed|capped|stopper|septum", re.I)
+_NEVER_OPEN = ("sealed-vial", "centrifuge-tube", "centrifuge-bottle", "mortar")
+
+
+def open_volatile_warnings(scaled: ScaledRoute, numbers: list[int]) -> list[str]:
+    """Steps that keep a volatile solvent in an open vessel for an hour or more, unheated.
+
+    The open-heating rule covers heated steps; here the step stands or stirs at room
+    temperature (48 h of THF "open to air" while NaBH4 still gives off hydrogen). The fitting
+    that keeps the solvent but lets gas out: a loose stopper, or a septum with a vent needle.
+    ``numbers`` are the plan's step numbers of the route's steps.
+    """
+    from nclplan.units import Q
+
+    route = scaled.route
+    vessels = {v.id: v for v in route.vessels}
+    lines = {s.line.id: s for s in scaled.reagents}
+    held: dict[str, set[str]] = {v: set() for v in vessels}
+    out: list[str] = []
+    current: str | None = None
+    for number, step in zip(numbers, route.steps, strict=True):
+        current = step.vessel or current
+        if current is None:
+            continue
+        if step.transfer is not None:
+            held[current] |= held[step.transfer]
+        for name in _NAMES.findall(step.text):
+            s = lines.get(name)
+            if s is not None and s.reagent.cas in VOLATILE_BP_C:
+                held[current].add(s.reagent.label)
+        v = vessels[current]
+        if step.duration is None or not held[current] or v.condenser or v.kind in _NEVER_OPEN:
+            continue
+        hours = magnitude(Q(step.duration.value, step.duration.unit), "h")
+        celsius = (
+            None
+            if step.temperature is None
+            else magnitude(Q(step.temperature.value, step.temperature.unit), "degC")
+        )
+        if hours < OPEN_STIR_HOURS or (celsius is not None and celsius >= OPEN_HEAT_C):
+            continue
+        if _CLOSED.search(step.text):
+            continue
+        names = sorted(held[current])
+        out.append(
+            f"Step {number} keeps {' and '.join(names)} in an open vessel for "
+            f"{hours:.3g} h: it evaporates. Close the vessel loosely (a loose glass stopper, or "
+            "a septum pierced with a vent needle): gas still gets out and air in, and the "
+            "solvent stays; top it up to its volume if it falls."
+        )
+    return out
