@@ -22,7 +22,6 @@ _FIELD_NAMES = (
     "metal_atoms",
     "isolated_as",
     "mass_scaling",
-    "as_needed",
     "hazard_note",
     "not_hazardous",
     "stock_solvent",
