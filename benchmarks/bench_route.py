@@ -18,7 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 # A command's floor: what the libraries it is built on cost to import, measured in the same run.
 FLOORS = {
     "route": "floor: import typer, pint",
