@@ -329,8 +329,8 @@ def one_portion_warnings(
             free = v.size * v.count - v.liquid_ml
             room = (
                 f"; the {v.noun} has about {fmt_in(free, 'mL')} free above "
-                f"{fmt_in(v.liquid_ml, 'mL')} of liquid, and the foam can rise as high as the "
-                "liquid is deep"
+                f"{fmt_in(v.liquid_ml, 'mL')} of liquid (allow for foam as high again as the "
+                "liquid, a rule of thumb)"
             )
         h2 = mmol * GAS_SOURCES[0].per_mol
         out.append(

@@ -260,9 +260,15 @@ def size_vessels(scaled: ScaledRoute) -> tuple[list[SizedVessel], list[str]]:
 
 
 def _refuse_too_little(v: SizedVessel) -> None:
-    """Below the least fill of the smallest vessel there is nothing to stir, grind or sample."""
+    """Below the least fill of the smallest vessel there is nothing to stir, grind or sample.
+
+    Only a vessel that is worked in is refused: stirred, refluxed, sealed (heated and sampled
+    through the septum) or ground in; a plain vial that only holds a few microlitres is not.
+    """
     kind = KINDS[v.kind]
     if v.fill is None or not kind.min_fill or v.size != kind.sizes[0]:
+        return
+    if not (v.stir_bar or v.condenser or v.kind in ("mortar", "sealed-vial")):
         return
     if v.kind == "mortar":
         held, least = v.solids_mg, kind.min_fill * kind.max_fill * kind.sizes[0] * 1000

@@ -6,6 +6,7 @@ import pytest
 
 from nclplan.bench import practical
 from nclplan.catalog import Catalog
+from nclplan.errors import ScaleLimitError
 from nclplan.plan import make_plan
 from nclplan.scale import parse_scale, scale_route
 
@@ -118,7 +119,11 @@ def test_no_chain_consumes_its_own_product(catalog: Catalog) -> None:
 
 def test_tiny_volumes_are_warned(catalog: Catalog) -> None:
     # au25-mba-co at 0.001x doses 0.4 µL of p-MBA stock: below what any pipette delivers well
-    plan = make_plan(catalog, "au25-mba-co", scale="0.001x")
+    route = catalog.routes["au25-mba-co"]
+    scaled, _ = practical(scale_route(route, catalog.reagents, parse_scale("0.001x")))
     assert any(
-        w.startswith("4-mercaptobenzoic acid: ") and "microsyringe" in w for w in plan.warnings
+        w.startswith("4-mercaptobenzoic acid: ") and "microsyringe" in w for w in scaled.warnings
     )
+    # as a plan it is refused: 10 µL cannot be stirred and sampled in the smallest sealed vial
+    with pytest.raises(ScaleLimitError, match=r"smallest scale that works is 0\.0198x"):
+        make_plan(catalog, "au25-mba-co", scale="0.001x")

@@ -141,7 +141,9 @@ def test_rules_fire_exactly_where_they_apply(plans: list[Plan]) -> None:
         assert set(expected) == set(RULE_TEXT)
         got = _route_lines(plan)
         for rule_id, applies in expected.items():
-            assert (RULE_TEXT[rule_id] in got) == applies, (plan.route.id, rule_id)
+            # a rule line may be followed by this plan's amounts (the NaBH4 left over)
+            hit = any(line.startswith(RULE_TEXT[rule_id]) for line in got)
+            assert hit == applies, (plan.route.id, rule_id)
             fired[rule_id] += applies
     assert all(fired[r] for r in RULE_TEXT), fired  # each rule fires somewhere
 
