@@ -66,7 +66,8 @@ CURATION_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         re.compile(
             r"\bcould not be (?:found|read|retrieved)\b|\buntil someone\b|\bthis sentence\b"
             r"|\b(?:abstract|title)(?: itself)? (?:was|is) not checked\b|\bref\. ?\d+[a-z]\b"
-            r"|\bthe brief\b|\btext conversion\b|\bthe program's\b|\bthis catalog\b|\bcatalog's\b",
+            r"|\b(?:by|in|per|from) the brief\b|\btext conversion\b|\bthe program's\b"
+            r"|\bthis catalog\b|\bcatalog's\b",
             re.I,
         ),
         "curation words",
