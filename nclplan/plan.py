@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from nclplan import chemistry
@@ -147,7 +148,58 @@ def make_plan(
             depth,
         )
     except ScaleLimitError as exc:
-        raise limit_error(exc, request, scaled) from None
+        value = nearest_scale(scaled.factor, exc.ratio)
+        if depth == 0:  # the scale named must plan, chain included: probe it
+
+            def probe(x: float) -> None:
+                make_plan(
+                    cat,
+                    target,
+                    route_id=route_id,
+                    scale=f"{x:g}x",
+                    settings=settings,
+                    surplus=surplus_value,
+                    chain=chain,
+                    depth=1,
+                )
+
+            value = _working_scale(value, exc.ratio > 1, probe)
+        raise limit_error(exc, request, scaled, value) from None
+
+
+PROBES = 4  # a refusal probes at most this many scales for one that plans
+
+
+def _working_scale(value: float, up: bool, probe: Callable[[float], None]) -> float:
+    """Move ``value`` on in the same direction until a plan at it is no longer refused.
+
+    A chain can be refused by one vessel and, at the scale that fixes it, by another (Au36's
+    vial, then its Au38 stage's flask). Stops at a refusal the other way (no scale works) or
+    after PROBES tries, keeping the last scale reached.
+    """
+    for _ in range(PROBES):
+        try:
+            probe(value)
+        except ScaleLimitError as again:
+            if (again.ratio > 1) != up:
+                return value
+            value = nearest_scale(value, again.ratio)
+            continue
+        except NclplanError:
+            return value
+        return value
+    return value
+
+
+def nearest_scale(factor: float, ratio: float) -> float:
+    """``factor * ratio`` to 3 significant figures, rounded away from the problem: up to a
+    scale that is enough, down to one that is safe."""
+    nearest = factor * ratio
+    up = ratio > 1
+    digits = 2 - math.floor(math.log10(nearest))
+    step = 10.0**-digits
+    rounded = (math.ceil if up else math.floor)(nearest / step * (1 - 1e-9 if up else 1 + 1e-9))
+    return round(rounded * step, max(digits, 0))
 
 
 def check_limits(scaled: ScaledRoute) -> None:
@@ -166,16 +218,10 @@ def check_limits(scaled: ScaledRoute) -> None:
 
 
 def limit_error(
-    exc: ScaleLimitError, request: ScaleRequest, scaled: ScaledRoute
+    exc: ScaleLimitError, request: ScaleRequest, scaled: ScaledRoute, value: float
 ) -> ScaleLimitError:
     """The refusal worded in this plan's scale: why, and the nearest scale that works."""
-    nearest = scaled.factor * exc.ratio
     up = exc.ratio > 1
-    digits = 2 - math.floor(math.log10(nearest))
-    step = 10.0**-digits
-    # Rounded away from the problem: up to a scale that is enough, down to one that is safe.
-    rounded = (math.ceil if up else math.floor)(nearest / step * (1 - 1e-9 if up else 1 + 1e-9))
-    value = round(rounded * step, max(digits, 0))
     metal = fmt(Q(magnitude(scaled.metal_amount, "mmol") * value / scaled.factor, "mmol"))
     message = (
         f"--scale {request.text.strip()}: {exc.reason}; the {'smallest' if up else 'largest'} "

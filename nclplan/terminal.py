@@ -277,6 +277,13 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     _print_list(c, "Estimates", [f"E{i}: {e}" for i, e in enumerate(est.reasons, start=1)])
     _print_list(c, "Notes", list(route.notes))
     _print_list(c, "Scale notes", [_scale_note(n) for n in route.scale_notes])
+    if route.scale_limits is not None:
+        lim = route.scale_limits
+        span = " to ".join(
+            x for x in (f"{lim.min:g}x" if lim.min else "", f"{lim.max:g}x" if lim.max else "") if x
+        )
+        where = "at least" if lim.max is None else "at most" if lim.min is None else "from"
+        _print_list(c, "Scale limits", [f"Planned {where} {span}: {lim.reason}"])
     _print_list(
         c,
         "References",

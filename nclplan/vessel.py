@@ -13,11 +13,12 @@ a heated sealed vial at most half full, a stirred vial three quarters, a conical
 four fifths, a beaker three fifths (so it can be stirred and poured), a separatory funnel three
 quarters (so it can be shaken, inverted and vented).
 
-Every kind also has a least workable fill, again common lab practice: a stirred, heated or
-refluxed flask, vial or beaker at least a tenth full (below that a stir bar is not covered, the
-liquid spreads over the wall and a reflux returns much of it as condensate), a separatory funnel
-a tenth (less is separated in a vial with a pipette), an agate mortar at least about 20 mg of
-solid in the smallest one (below that the film left on the mortar and pestle is a large share).
+Every kind also has a least workable fill, again common lab practice: a stirred or heated
+flask, vial or beaker at least a tenth full (below that a stir bar is not covered and the liquid
+spreads over the wall), a refluxed flask a fifth (the condensate film holds much of a small
+batch), a separatory funnel a tenth (less is separated in a vial with a pipette), an agate
+mortar at least about 20 mg of solid in the smallest one (below that the film left on the mortar
+and pestle is a large share).
 Below it a flask without a condenser, a beaker or a funnel becomes a vial; below the smallest
 vessel's least fill the scale is refused, naming the smallest scale that works.
 """
@@ -57,6 +58,9 @@ class Kind:
 
 
 MIN_FILL = 0.1  # a tenth full: see the module docstring
+# Under reflux a fifth: the film on the condenser and the walls holds a few tenths of a mL, which
+# is most of a 0.5 mL batch in a 5 mL flask (common practice, an estimate).
+REFLUX_MIN_FILL = 0.2
 KINDS: dict[str, Kind] = {
     "vial": Kind(
         "glass vial",
@@ -276,15 +280,17 @@ def _refuse_too_little(v: SizedVessel) -> None:
         unit, what = "mg", "of solids"
         verb = "take"
     else:
-        held, least = v.liquid_ml, kind.min_fill * kind.sizes[0]
+        share = REFLUX_MIN_FILL if v.condenser else kind.min_fill
+        held, least = v.liquid_ml, share * kind.sizes[0]
         unit, what = "mL", "of liquid"
         verb = "hold"
     if held <= 0 or held >= least * (1 - 1e-9):
         return
     size = f"{kind.sizes[0]:g} {'mm' if v.kind == 'mortar' else 'mL'}"
+    refluxed = " and reflux" if v.condenser and "reflux" not in kind.what else ""
     raise ScaleLimitError(
         f"the {v.label or v.noun} would {verb} {fmt_in(held, unit)} {what}, too little to "
-        f"{kind.what} even in the smallest {kind.noun} ({size}, which needs at least "
+        f"{kind.what}{refluxed} even in the smallest {kind.noun} ({size}, which needs at least "
         f"{fmt_in(least, unit)})",
         least / held,
     )
@@ -394,11 +400,11 @@ def _headspace_note(liquid: float, ratio: float, published: float) -> str:
     """The sealed vessel holds more gas per liquid than published: say so and what would fit."""
     ideal = liquid * (1 + published)
     return (
-        f"The sealed vessel holds {ratio:.2g} times the liquid's volume of gas, published about "
-        f"{published:.2g} (within {HEADSPACE_TOLERANCE:g} to {HEADSPACE_HIGH:g} times it the CO "
-        "per liquid stays close to the published amount): more CO per liquid can change how "
-        f"fast it reduces. Use a vessel of about {fmt_in(ideal, 'mL')} in all, or plan a scale "
-        "whose volume fills a standard size as published."
+        f"The sealed vessel holds {ratio:.2g} times the liquid's volume of gas, against about "
+        f"{published:.2g} in the route (the plan accepts {HEADSPACE_TOLERANCE:g} to "
+        f"{HEADSPACE_HIGH:g} times that): more CO per liquid can make the reduction faster. "
+        f"Use a vessel of about {fmt_in(ideal, 'mL')} in all, or plan a scale whose liquid "
+        "fills a standard size as the route does."
     )
 
 

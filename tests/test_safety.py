@@ -23,7 +23,13 @@ from nclplan.models import Route, ScaleLimits, ScaleNote
 from nclplan.plan import Plan, make_plan
 from nclplan.steps import MICRO_ELECTRODE_MIN_ML, STANDARD_ELECTRODE_MIN_ML
 from nclplan.units import Q, fmt, magnitude
-from nclplan.vessel import HEADSPACE_HIGH, KINDS, _by_volume, open_volatile_warnings
+from nclplan.vessel import (
+    HEADSPACE_HIGH,
+    KINDS,
+    REFLUX_MIN_FILL,
+    _by_volume,
+    open_volatile_warnings,
+)
 
 SCALES = ("0.05x", "0.3x", "1x", "20x")
 NEAREST = re.compile(r"the (smallest|largest) scale that works is ([\d.e+-]+)x \(")
@@ -192,7 +198,8 @@ def test_no_worked_vessel_is_below_its_least_fill(outcomes: Outcome) -> None:
                 if v.kind == "mortar":
                     assert v.solids_mg >= kind.min_fill * kind.max_fill * 50_000 - 1e-6
                 elif v.liquid_ml > 0:
-                    assert v.liquid_ml >= kind.min_fill * kind.sizes[0] - 1e-9, (rid, scale, v)
+                    share = REFLUX_MIN_FILL if v.condenser else kind.min_fill
+                    assert v.liquid_ml >= share * kind.sizes[0] - 1e-9, (rid, scale, v)
                 if kinds[v.id] == "round-bottom" and v.kind == "vial":
                     assert not v.condenser  # a flask with a condenser stays a flask
 
@@ -310,3 +317,12 @@ def test_long_open_volatile_steps_get_a_loose_closure(outcomes: Outcome) -> None
                 step = plan.steps[int(m.group(1)) - 1]
                 assert step.duration is not None
                 assert math.isclose(magnitude(step.duration, "h"), float(m.group(2)), rel_tol=1e-2)
+
+
+def test_show_lists_scale_limits_and_note_directions(run_cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli(["show", "ag152-pet-solid"])
+    flat = " ".join(out.split())
+    assert code == 0 and "Scale limits" in flat and "Planned at most 2.5x:" in flat
+    code, out, _ = run_cli(["show", "au-np-brust-1994"])
+    flat = " ".join(out.split())
+    assert "Scaling up: The phase transfer" in flat and "Any other scale: The size" in flat
