@@ -339,17 +339,27 @@ def load_catalog(extra: Iterable[Path] = (), *, collect: bool = False) -> Catalo
 
 
 def code_stamp() -> list[str]:
-    """What a cached parse depends on besides the file: nclplan's own code."""
+    """What a cached parse depends on besides the file: nclplan's own code.
+
+    ``wording`` is part of it because ``check`` reuses a cached catalog: a new curation rule
+    must see the files again.
+    """
     import sys
 
-    from nclplan import __version__, chemistry, models, units
+    from nclplan import __version__, chemistry, models, units, wording
 
     return [
         __version__,
         sys.version,
         *(
             str(Path(m).stat().st_mtime_ns)
-            for m in (__file__, models.__file__, chemistry.__file__, units.__file__)
+            for m in (
+                __file__,
+                models.__file__,
+                chemistry.__file__,
+                units.__file__,
+                wording.__file__,
+            )
         ),
     ]
 

@@ -367,7 +367,18 @@ class WorkupBlock(_Strict):
     # id): a route without TOABr must not be told to wash out TOA+ salts.
     removes_if_used: dict[str, list[str]] = {}
     check_if_used: dict[str, str] = {}
+    # What the block removes or checks only for routes of one kind (keyed by a trait of
+    # WORKUP_TRAITS): a silver cluster's plasmon band lies near 400 nm, not 520 nm, and a
+    # phosphine route has no free thiol to look for. ``{metal}`` in any text is the target metal.
+    removes_when: dict[WorkupTrait, list[str]] = {}
+    check_when: dict[WorkupTrait, str] = {}
     source: str | None = None  # citation where the block is described (free text)
+
+
+# Traits of a route that decide which parts of a purification block apply (nclplan.plan):
+# its metal, whether a thiol(ate) ligand is used, whether a phosphine is the only ligand, and
+# whether the product is a defined cluster (a formula with more than one metal atom).
+WorkupTrait = Literal["Au", "Ag", "thiolate", "phosphine", "cluster"]
 
 
 class Reference(_Strict):

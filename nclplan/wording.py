@@ -15,6 +15,25 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from nclplan.models import Reagent, Route, WorkupBlock
 
+# Field names of the route and reagent files that read like words: a note that names them
+# ("no made_by", "metal_atoms is entered as 10") speaks to a maintainer, not to a chemist.
+_FIELD_NAMES = (
+    "made_by",
+    "metal_atoms",
+    "isolated_as",
+    "mass_scaling",
+    "hazard_note",
+    "not_hazardous",
+    "stock_solvent",
+    "scale_notes",
+    "review_section",
+    "removes_if_used",
+    "check_if_used",
+    "headspace_ratio",
+    "counterion_charge",
+    "doi_confirmed",
+)
+
 # Each pattern with the reason a maintainer reads in the `check` message.
 CURATION_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (
@@ -35,6 +54,32 @@ CURATION_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"\b(?:project's|our) (?:literature )?notes\b", re.I), "a maintainers' file"),
     (re.compile(r"\bfrom memory\b|\brecalled\b|\bthis session\b", re.I), "curation words"),
+    # A field of the route file is a maintainer's word: the sheet names the chemistry instead.
+    # Quoted, it is a JSON key of the export, which is where field names belong.
+    (
+        re.compile(
+            rf"(?<!\")\b(?:{'|'.join(_FIELD_NAMES)})\b(?!\")|\btarget\.\w+|\bis entered as\b"
+        ),
+        "a field name",
+    ),
+    (
+        re.compile(
+            r"\bcould not be (?:found|read|retrieved)\b|\buntil someone\b|\bthis sentence\b"
+            r"|\b(?:abstract|title)(?: itself)? (?:was|is) not checked\b|\bref\. ?\d+[a-z]\b"
+            r"|\b(?:by|in|per|from) the brief\b|\btext conversion\b|\bthe program's\b"
+            r"|\bthis catalog\b|\bcatalog's\b",
+            re.I,
+        ),
+        "curation words",
+    ),
+    (
+        re.compile(r"\bSDS (?:is )?on file\b|\bknown to us\b", re.I),
+        "the catalog's files, not the chemical",
+    ),
+    (
+        re.compile(r"\bwikipedia\b|\bchembox\b|\bICSC\b|\bCAMEO\b|\bGESTIS\b", re.I),
+        "a source (it belongs in sources)",
+    ),
 ]
 
 

@@ -181,9 +181,34 @@ def test_the_scan_can_fail() -> None:
         "(shared/literature/NOTES.md)",
         "as set for the catalog (issue 6)",
         "see /work/main/protocols/x.yaml",
+        # What a bench review found printed on plans (each must be refused):
+        "metal_atoms is entered as 10 (the two Ag10 species)",
+        "No made_by on the starting cluster",
+        "change target.formula/counterion and the ligand line",
+        "that teaching paper, which may restate the amounts, could not be found here",
+        "All amounts are estimates until someone reads the letter's experimental section",
+        "the abstract itself was not checked; the title is not checked",
+        "This sentence follows the discussion of ref. 12d (Zheng et al.)",
+        "a protein powder generally sold as not classified, but no SDS is on file",
+        "a fine polymer powder not classified in the sources known to us",
+        "the method as described by the brief and the review",
+        "the review's Equation 1 was lost in the text conversion",
+        "hazard statements from a single source (Wikipedia chembox)",
+        "Pyrophoric in moist air and water-reactive (ICSC 0432, CAMEO)",
+        "The formula uses the program's abbreviation MBT",
+        "Default route for Ag44 in this catalog",
     ):
         assert curation_words(text), text
     assert not curation_words("research grade; https://doi.org/10.1021/ja801173r")
+    # Chemistry that resembles them is not refused: a JSON key, a reported amount, a reference.
+    for text in (
+        '"as_needed": true, "made_by": null',
+        "amount not checked against the paper; by analogy with route au25-bsa",
+        "no GHS classification is known for it; read the supplier SDS",
+        "the review's ref. 70 (Zhu et al.)",
+        "after the brief heating step",
+    ):
+        assert not curation_words(text), text
 
 
 def test_check_rejects_curation_words_in_user_facing_fields(tmp_path: Path) -> None:
@@ -353,7 +378,8 @@ def test_markdown_reads_as_a_person_writes() -> None:
 
 
 def test_no_empty_brackets_in_any_terminal_plan(
-    catalog, capsys: pytest.CaptureFixture[str]  # type: ignore[no-untyped-def]
+    catalog,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
 ) -> None:
     """A missing note or source leaves no '()' or '[]' behind, on any route."""
     from nclplan.errors import UsageError
@@ -368,3 +394,23 @@ def test_no_empty_brackets_in_any_terminal_plan(
         print_plan(plan)
         out = capsys.readouterr().out
         assert "()" not in out and "[]" not in out, route.id
+
+
+def test_check_refuses_field_names_and_catalog_narrative_in_a_route(tmp_path: Path) -> None:
+    """The bench review's phrasings: field names and notes about the catalog, not the chemistry."""
+    from nclplan.catalog import shipped_dir
+
+    text = (shipped_dir() / "ag29-dhla.yaml").read_text(encoding="utf-8")
+    extra = (
+        "\nnotes:\n  - metal_atoms is entered as 29; the teaching paper could not be found here.\n"
+    )
+    (tmp_path / "x-ag.yaml").write_text(
+        text.replace("id: ag29-dhla", "id: x-ag").replace("\nnotes:\n", extra, 1)
+    )
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "notes.0: user-facing text has 'metal_atoms' (a field name)" in result.output
+    assert "'could not be found'" in result.output
+    # A route without those words passes the same check.
+    (tmp_path / "x-ag.yaml").write_text(text.replace("id: ag29-dhla", "id: x-ag"))
+    assert "x-ag.yaml" not in CliRunner().invoke(app, ["check", str(tmp_path)]).output

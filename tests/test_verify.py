@@ -578,7 +578,10 @@ def test_eln_carries_the_plan_the_report_and_the_raw_data(
 @pytest.mark.parametrize("suffix", [".csv", ".jdx", ".mzML"])
 @pytest.mark.parametrize("kind", ["fifo", "zero"])
 def test_special_files_are_refused_not_read(
-    tmp_path: Path, run_cli, suffix: str, kind: str  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    run_cli,
+    suffix: str,
+    kind: str,  # type: ignore[no-untyped-def]
 ) -> None:
     """A FIFO would block and /dev/zero never ends: data files must be regular, read capped."""
     import os
