@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from nclplan.errors import ScaleError
-from nclplan.units import Q, fmt, fmt_condition, fmt_in, magnitude
+from nclplan.units import Q, article, fmt, fmt_condition, fmt_in, magnitude
 
 if TYPE_CHECKING:
     from nclplan.models import Route
@@ -49,6 +49,11 @@ class Prep:
     # left over, and for NaBH4 must be quenched.
     made_mg: float | None = None
     used_mg: float | None = None
+    # What the chemist weighs and makes up (None for a bottle from the shelf): the shopping list
+    # counts these, not the aliquot the recipe uses.
+    weigh_mg: float | None = None
+    make_up_ml: float | None = None
+    solvent: str | None = None  # what the stock is made up in, as the step says it
 
 
 def _nice_volume(at_least_ml: float) -> float:
@@ -114,12 +119,26 @@ def practical(scaled: ScaledRoute) -> tuple[ScaledRoute, list[Prep]]:
         reagents.append(dosed)
     # An aliquot made up in the reaction's own solvent replaces that much of it.
     reagents = [
-        replace(x, volume=Q(magnitude(x.volume, "mL") - taken[x.line.id], "mL"))
-        if x.line.id in taken and x.volume is not None
-        else x
+        _less_solvent(x, taken[x.line.id]) if x.line.id in taken and x.volume is not None else x
         for x in reagents
     ]
     return replace(scaled, reagents=reagents, warnings=scaled.warnings + warnings), preps
+
+
+def _less_solvent(x: ScaledReagent, ml: float) -> ScaledReagent:
+    """The solvent line less ``ml`` that a stock brings in: volume, mass and amount together.
+
+    Reducing the volume alone printed "1.15 mL (1.25 g)" of water and the mmol of 1.25 mL.
+    """
+    assert x.volume is not None
+    before = magnitude(x.volume, "mL")
+    keep = (before - ml) / before if before > 0 else 1.0
+    return replace(
+        x,
+        volume=Q(before - ml, "mL"),
+        mass=None if x.mass is None else x.mass * keep,
+        amount=None if x.amount is None else x.amount * keep,
+    )
 
 
 # What measures a volume well: the smallest common tool whose range holds it (adjustable
@@ -201,7 +220,17 @@ def _stock_for_solution(s: ScaledReagent) -> tuple[Prep | None, str | None]:
             f"{fmt_in(mass, 'mg')}; make a more concentrated stock and dilute it."
         )
     used = magnitude(s.mass, "mg") if s.mass is not None else None
-    return Prep(s.line.id, text, fresh=is_fresh, made_mg=mass, used_mg=used), note
+    prep = Prep(
+        s.line.id,
+        text,
+        fresh=is_fresh,
+        made_mg=mass,
+        used_mg=used,
+        weigh_mg=mass,
+        make_up_ml=volume,
+        solvent=without_freshness(medium),
+    )
+    return prep, note
 
 
 _WATER = re.compile(r"^(?:ultrapure |deionised |deionized |distilled )?water$", re.I)
@@ -321,7 +350,8 @@ def _aliquot_for_solid(
     )
     note = (
         f"{label}: {fmt(s.mass)} is too little to weigh well; the plan doses "
-        f"{fmt_in(dosed, 'mL')} of a {fmt_condition(conc)} stock in {solvent} instead."
+        f"{fmt_in(dosed, 'mL')} of {article(fmt_condition(conc))} {fmt_condition(conc)} "
+        f"stock in {solvent} instead."
     )
     fraction = dosed / into_ml
     if same:
@@ -338,6 +368,9 @@ def _aliquot_for_solid(
         fresh=s.reagent.stock_fresh,
         made_mg=conc_mg_ml * volume,
         used_mg=need_mg,
+        weigh_mg=conc_mg_ml * volume,
+        make_up_ml=volume,
+        solvent=solvent,
     )
     return new, prep, note, dosed if same else 0.0
 

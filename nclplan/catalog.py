@@ -704,6 +704,26 @@ def resolve(cat: Catalog, target: str, route_id: str | None = None) -> tuple[Rou
     return chosen, alternatives
 
 
+def same_composition(a: Route, b: Route) -> bool:
+    """Whether two routes make the same cluster: metal, atom count and ligand shell alike
+    (Hill formula of the cluster, counterions and charge state aside).
+
+    ``resolve`` lists every route to the same metal core; a plan calls only these "other routes
+    to this cluster" (Na4[Ag44(p-MBA)30] is not a route to (PPh4)4[Ag44(SPhF)30]).
+    """
+    ta, tb = a.target, b.target
+    if ta.metal != tb.metal or ta.atom_count() != tb.atom_count():
+        return False
+    if not ta.formula or not tb.formula:
+        return False
+    from nclplan import chemistry
+
+    try:
+        return chemistry.hill(ta.formula) == chemistry.hill(tb.formula)
+    except Exception:  # a formula the library cannot read matches nothing
+        return False
+
+
 def _matches(cat: Catalog, target: str) -> list[Route]:
     from nclplan import chemistry
 

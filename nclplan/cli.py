@@ -191,8 +191,7 @@ def route(
         typer.Option(
             "--scale",
             metavar="AMOUNT",
-            help="2x (multiple of the published recipe), "
-            "50mg (isolated product) or 0.4mmol (metal).",
+            help="2x (multiple of the route's recipe), 50mg (isolated product) or 0.4mmol (metal).",
         ),
     ] = "1x",
     yield_: YieldOpt = None,

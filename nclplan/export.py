@@ -7,11 +7,13 @@ and saying so in CHANGELOG.md.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
 from nclplan import __version__, chemistry, fingerprint
 from nclplan.bench import measuring_tool
+from nclplan.catalog import same_composition
 from nclplan.chemistry import ClusterReport
 from nclplan.models import Condition, Num, Provenance, Route
 from nclplan.plan import Plan
@@ -46,8 +48,9 @@ def _doi(route: Route, key: str | None) -> str | None:
 def _prov(route: Route, *objs: Provenance | None) -> dict[str, str | None]:
     """The first object (most specific first) that states provenance decides it."""
     for o in objs:
-        if o is not None and (o.source or o.estimate):
-            return {"source": _doi(route, o.source), "estimate": o.estimate}
+        reasons = o.estimate_reasons() if o is not None else ()
+        if o is not None and (o.source or reasons):
+            return {"source": _doi(route, o.source), "estimate": "; ".join(reasons) or None}
     return {"source": None, "estimate": None}
 
 
@@ -59,13 +62,105 @@ def _present(**quantities: Any) -> dict[str, Any]:
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The plan as the JSON contract; precursor stages in ``stages`` with a combined list."""
-    from nclplan.sweep import combine
 
     data = _single(plan)
     stages = [_single(stage) for stage in plan.stages]
     data["stages"] = stages
-    data["shopping_list"] = combine([*stages, data])
+    data["shopping_list"] = shopping_list([*plan.stages, plan])
     return data
+
+
+def shopping_list(plans: list[Plan]) -> list[dict[str, Any]]:
+    """One list of what to buy for a chain's stages, each weighing its own stocks.
+
+    A sweep keeps adding up aliquots per stock concentration (``sweep.combine``): its points
+    share one stock of each solution.
+    """
+    from nclplan.sweep import combine
+
+    return combine([{"reagents": purchases(p)} for p in plans])
+
+
+_GRADE = re.compile(r"\b(absolute|anhydrous|dry|\d+(?:\.\d+)? ?%(?: \(v/v\))?)\s+(\w+)", re.I)
+_MEDIUM_EXTRAS = re.compile(r"\s*\([^()]*\)|,.*$|^(?:ice-cold|cold|warm)\s+", re.I)
+
+
+def _grade(name: str, note: str | None) -> str:
+    """``ethanol (absolute)`` where the line's note names a grade of the reagent ("absolute
+    ethanol", "95 % ethanol"): a shopping list must not merge what is bought separately."""
+    for m in _GRADE.finditer(note or ""):
+        if m.group(2).lower() == name.lower():
+            return f"{name} ({m.group(1)})"
+    return name
+
+
+def _medium_name(medium: str) -> tuple[str, str]:
+    """What a stock's solvent is bought as, and the substance: ``ice-cold ultrapure water (amber
+    vial)`` -> ``ultrapure water``; ``absolute ethanol`` -> ``ethanol (absolute)``, ``ethanol``."""
+    text = _MEDIUM_EXTRAS.sub("", medium).strip()
+    m = _GRADE.fullmatch(text)
+    return (f"{m.group(2)} ({m.group(1)})", m.group(2)) if m else (text, text)
+
+
+def purchases(plan: Plan) -> list[dict[str, Any]]:
+    """What the chemist weighs or measures for one plan, as shopping-list rows.
+
+    A stock made up for the plan counts with the mass weighed into it and the solvent it is made
+    up in (25.0 mg NaBH4 and 20.0 mL of ethanol), not the aliquot the recipe takes (18.7 mg,
+    15.0 mL); solvents are counted by volume, never in mmol.
+    """
+    preps = {p.reagent_id: p for p in plan.preps}
+    known = {n: x.reagent for x in plan.scaled.reagents for n in (x.reagent.name, x.reagent.label)}
+    out: list[dict[str, Any]] = []
+    for x in plan.scaled.reagents:
+        if x.line.made_by:
+            continue
+        reagent = x.reagent
+        row: dict[str, Any] = {
+            "name": _grade(reagent.name, x.line.note),
+            "formula": reagent.formula,
+            "cas": reagent.cas,
+            "form": x.line.form,
+            "as_needed": x.line.as_needed,
+        }
+        prep = preps.get(x.line.id)
+        if prep is not None and prep.weigh_mg is not None:
+            mass = Q(prep.weigh_mg, "mg")
+            row["form"] = "liquid" if reagent.density is not None else "solid"
+            row.update(_present(mass=mass, amount=_moles(mass, x)))
+            out.append(row)
+            if prep.solvent and prep.make_up_ml:
+                name, substance = _medium_name(prep.solvent)
+                like = known.get(substance) or known.get(name)
+                out.append(
+                    {
+                        "name": name,
+                        "formula": like.formula if like else None,
+                        "cas": like.cas if like else None,
+                        "form": "liquid",
+                        "as_needed": False,
+                        **_present(volume=Q(prep.make_up_ml, "mL")),
+                    }
+                )
+            continue
+        solvent = x.line.role in ("solvent", "antisolvent")
+        row.update(
+            _present(
+                amount=None if solvent else x.amount,
+                mass=None if solvent and x.volume is not None else x.mass,
+                volume=x.volume,
+                concentration=x.concentration if x.line.form == "solution" else None,
+            )
+        )
+        out.append(row)
+    return out
+
+
+def _moles(mass: Any, x: ScaledReagent) -> Any:
+    """The amount in a weighed mass, where the line's amount and mass give the molar mass."""
+    if x.amount is None or x.mass is None or magnitude(x.mass, "mg") <= 0:
+        return None
+    return x.amount * (mass / x.mass).to("")
 
 
 def _single(plan: Plan) -> dict[str, Any]:
@@ -77,7 +172,9 @@ def _single(plan: Plan) -> dict[str, Any]:
         "plan_id": plan.plan_id,
         "route": _route(r),
         "alternatives": [
-            {"id": a.id, "title": a.title, "target": a.target.name} for a in plan.alternatives
+            {"id": a.id, "title": a.title, "target": a.target.name}
+            for a in plan.alternatives
+            if same_composition(a, r)
         ],
         "target": _target(plan),
         "scale": _scale(plan),

@@ -103,6 +103,20 @@ class Provenance(_Strict):
     source: str | None = None
     estimate: str | None = Field(default=None, min_length=8)
 
+    def estimate_reasons(self) -> tuple[str, ...]:
+        """Every estimate reason behind what this object prints, its own first, each once.
+
+        A number with its own ``estimate`` is an estimate even where the object cites a source
+        (a step read in the review whose time was assumed): a document that showed only the
+        object's source would pass the assumed time off as read.
+        """
+        out: list[str] = [self.estimate] if self.estimate else []
+        numbers = getattr(self, "numbers", None)
+        for _, num in numbers() if numbers is not None else []:
+            if num.estimate and num.estimate not in out:
+                out.append(num.estimate)
+        return tuple(out)
+
 
 MIN_MAGNITUDE, MAX_MAGNITUDE = 1e-12, 1e12  # any catalog number outside is a typo or an attack
 _NUM_RE = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
@@ -381,6 +395,9 @@ class Target(_Strict):
     aliases: list[str] = []
     isolated_as: str | None = None  # words for the isolated form, e.g. "[TOA]+[Au25(PET)18]−"
     mass_scaling: str | None = None  # why a product mass cannot be planned (formula None)
+    # How the product is kept: a solid is weighed; a solution or dispersion used as made is
+    # measured by volume and absorbance, so its result block asks for those, not a mass.
+    product_form: Literal["solid", "solution", "dispersion"] = "solid"
 
     def atom_count(self) -> int | None:
         """Metal atoms per product unit; None for products without one (polydisperse particles).
@@ -643,6 +660,9 @@ class Fingerprint(Provenance):
             raise ValueError("an ion's charge is not 0")
         return self
 
+    def numbers(self) -> list[tuple[str, Num]]:
+        return [(f"values.{i}", n) for i, n in enumerate(self.values)]
+
 
 class Yield(Provenance):
     value: Num  # percent or fraction
@@ -657,6 +677,9 @@ class Yield(Provenance):
         if not 0 < convert(self.value.value, self.value.unit, "percent") <= 100:
             raise ValueError("value: a yield lies above 0 % and at most 100 %")
         return self
+
+    def numbers(self) -> list[tuple[str, Num]]:
+        return [("value", self.value)]
 
 
 class RouteHazard(Provenance):

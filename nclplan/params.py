@@ -52,7 +52,7 @@ def _value(cond: Condition, text: str) -> float:
     """The value typed for ``cond``, in the condition's own unit."""
     assert cond.value is not None
     unit = cond.value.unit
-    what = f"--set {cond.name}={short(text)}"
+    what = f"--set {_typed(cond.name)}={short(text)}"
     plain: float | None
     try:
         plain = float(text)
@@ -110,9 +110,29 @@ def _plausible(cond: Condition, value: float, what: str) -> None:
     ratio = abs(value / published)
     if not 1 / MAX_FACTOR <= ratio <= MAX_FACTOR:
         raise UsageError(
-            f"{what}: more than {MAX_FACTOR:g} times away from the published "
+            f"{what}: more than {MAX_FACTOR:g} times away from the route's "
             f"{fmt_stated(published, unit)}; not a plausible value"
         )
+
+
+def _bare_label(label: str) -> str:
+    """A condition's label without its parenthetical (``Initial pH before CO (selects the
+    cluster size)`` -> ``Initial pH before CO``), for text that sits inside parentheses."""
+    return re.sub(r"\s*\([^()]*\)", "", label).strip() or label
+
+
+def _typed(name: str) -> str:
+    """A parameter as a chemist types it: ``pH``, not the lower-case id ``ph``."""
+    return "pH" if name == "ph" else name
+
+
+def _route_value_words(cond: Condition) -> str:
+    """``the route's value`` or ``the route's estimated value``: a --set note must not call an
+    assumed default "published"."""
+    assert cond.value is not None
+    n = cond.value
+    estimated = bool(n.estimate or (cond.estimate and not n.source))
+    return "the route's estimated value" if estimated else "the route's value"
 
 
 def apply_settings(route: Route, reagents: dict[str, Reagent], settings: dict[str, str]) -> Applied:
@@ -140,7 +160,8 @@ def apply_settings(route: Route, reagents: dict[str, Reagent], settings: dict[st
         unit = cond.value.unit
         stated = fmt_stated(value, unit)
         published = fmt_stated(cond.value.value, unit)
-        reason = f"set with --set {name}={text} (published: {published})"
+        was = _route_value_words(cond)
+        reason = f"set with --set {_typed(name)}={text} ({was}: {published})"
         if cond.range is not None:
             lo = convert(cond.range.min.value, cond.range.min.unit, unit or "")
             hi = convert(cond.range.max.value, cond.range.max.unit, unit or "")
@@ -153,16 +174,16 @@ def apply_settings(route: Route, reagents: dict[str, Reagent], settings: dict[st
                 )
         else:
             warnings.append(
-                f"{cond.label} set to {stated} (published {published}); no working "
+                f"{cond.label} set to {stated} ({was}: {published}); no working "
                 "range is reported, so this is untested."
             )
         for o in cond.outcomes:
             if (o.min is None or value >= o.min) and (o.max is None or value <= o.max):
+                setting = f"{_bare_label(cond.label)} = {stated}"
                 expected.append(
-                    f"{cond.label} {stated}: expect {o.product}"
-                    + (f" ({o.note})" if o.note else "")
+                    f"{setting}: expect {o.product}" + (f" ({o.note})" if o.note else "")
                 )
-                products.append((o.product, f"{cond.label} {stated}"))
+                products.append((o.product, setting))
         new_value = Num(value=value, unit=unit, estimate=reason)
         conditions = [
             c.model_copy(update={"value": new_value}) if c.name == name else c for c in conditions

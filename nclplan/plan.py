@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 
 from nclplan import chemistry
-from nclplan.bench import ph_stocks_by_volume, practical
+from nclplan.bench import Prep, ph_stocks_by_volume, practical
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, ScaleLimitError, UsageError
 from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
@@ -50,6 +50,7 @@ class Plan:
     # check the next stage asks for); None for the plan the user asked for.
     surplus: float | None = None
     consumed_by: str | None = None  # route id of the stage that uses this stage's product
+    preps: tuple[Prep, ...] = ()  # the stocks made up for this plan (what is weighed)
 
     @property
     def route(self) -> Route:
@@ -238,6 +239,7 @@ def _make_plan(
         purification="\n\n".join(parts) or None,
         stages=stages,
         vessels=tuple(vessels),
+        preps=tuple(preps),
     )
 
 

@@ -6,12 +6,14 @@ Templates never see raw floats or pint quantities: ``view()`` formats every numb
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from nclplan import chemistry, fingerprint, hazards
+from nclplan.catalog import same_composition
 from nclplan.models import FAMILY_TITLES, Condition, Num, Route
 from nclplan.steps import PlanStep, step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
@@ -40,14 +42,20 @@ class _Estimates:
 
 
 def _source_label(route: Route, est: _Estimates, *objs: Any) -> str:
-    """ "wu2009, est. E3" for the first object that states provenance (PlanStep or model)."""
+    """ "wu2009, est. E3" for the first object that states provenance (PlanStep or model).
+
+    Every estimate behind the object is marked (a step's own and those of the numbers it
+    prints), so a source never stands alone beside a number that was assumed.
+    """
     for o in objs:
-        if o is not None and (o.source or o.estimate):
-            parts = []
-            if o.source:
-                parts.append(o.source)
-            if o.estimate:
-                parts.append(f"est. {est.mark(o.estimate)}")
+        if o is None:
+            continue
+        reasons = o.estimates if isinstance(o, PlanStep) else o.estimate_reasons()
+        if o.source or reasons:
+            parts = [o.source] if o.source else []
+            if reasons:
+                marks = sorted((est.mark(x) for x in reasons), key=lambda m: int(m[1:]))
+                parts.append("est. " + ", ".join(marks))
             return ", ".join(parts)
     return ""
 
@@ -83,7 +91,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
     r = plan.route
     est = _Estimates()
     yield_text = _yield_text(plan, est)
-    reagents = [_reagent_row(plan, x, est) for x in s.reagents]
+    reagents = _tell_apart([_reagent_row(plan, x, est) for x in s.reagents], plan)
     steps = [_step_row(plan, st, est) for st in plan.steps]
     conditions = [_condition_row(plan, c, est) for c in r.conditions]
     fingerprints = [
@@ -110,6 +118,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
         "reagent_hazards": reagent_hazards,
         "pictograms": _pictograms(reagent_hazards),
         "expected_mass": fmt(s.product_mass) if s.product_mass is not None else "",
+        "result_fields": _result_fields(plan),
         "consumes": [],  # filled by views(): the earlier stages whose product this one uses
         "purification": (plan.purification or "").split("\n\n") if plan.purification else [],
         "notes": list(r.notes),
@@ -122,8 +131,16 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             }
             for ref in r.references
         ],
-        "alternatives": [{"id": a.id, "title": a.title} for a in plan.alternatives],
-        "estimates": [{"key": f"E{i}", "text": e} for i, e in enumerate(est.reasons, start=1)],
+        "alternatives": [
+            {"id": a.id, "title": a.title} for a in plan.alternatives if same_composition(a, r)
+        ],
+        "same_core": [
+            {"id": a.id, "title": a.title} for a in plan.alternatives if not same_composition(a, r)
+        ],
+        "core": f"{r.target.metal}{r.target.atom_count() or ''}",
+        "estimates": [
+            {"key": f"E{i}", "text": at_1x(e, s.factor)} for i, e in enumerate(est.reasons, start=1)
+        ],
         "provenance": {"reported": plan.reported, "estimated": plan.estimated},
         "stage_label": stage_label,
         "stages": [
@@ -141,7 +158,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
 
 
 _BASIS_WORDS = {
-    "factor": "multiple of the published recipe",
+    "factor": "multiple of the route's recipe",
     "product_mass": "mass of isolated product",
     "metal_amount": "amount of {metal} in the precursor",
 }
@@ -185,9 +202,53 @@ def _heading(plan: Plan) -> dict[str, Any]:
             "basis": _BASIS_WORDS[s.request.basis].format(metal=t.metal),
             "factor": fmt_number(s.factor, 3, trailing=False),
             "metal": fmt(s.metal_amount),
+            "recipe": _recipe_words(r),
         },
         "product": product,
     }
+
+
+# An absolute amount in catalog prose ("0.90 mmol Au", "(5.0 mmol)", "400 mL"), not a
+# concentration ("25 mg/mL") and not one already qualified.
+_ABSOLUTE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?\s?(?:[mµun]?mol|[mµk]?g|[mµ]?L)\b(?!\s*/)"
+    r"(?!(?: [A-Z][a-z]?\b)?\s+at 1x)(?: [A-Z][a-z]?\b)?)"
+)
+
+
+def at_1x(text: str, factor: float) -> str:
+    """``0.90 mmol at 1x``: an estimate's reason quotes the recipe's own amounts, which beside
+    the scaled amounts of a 0.05x plan read as this plan's; at 1x they are left as written."""
+    if factor == 1:
+        return text
+    return _ABSOLUTE.sub(r"\1 at 1x", text)
+
+
+def _recipe_words(route: Route) -> str:
+    """``the route's recipe (amounts: 3 of 4 estimated)``: how much of what is scaled was read.
+
+    "Published recipe" would claim every amount came from a paper; many routes' amounts are
+    estimates (by analogy, not read), and the scale line is where a chemist decides to trust them.
+    """
+    read = estimated = 0
+    for line in route.reagents:
+        if line.as_needed:
+            continue
+        for key, num in line.numbers():
+            if key == "purity":
+                continue
+            if num.estimate or (line.estimate and not num.source):
+                estimated += 1
+            else:
+                read += 1
+    total = read + estimated
+    if not total:
+        return "the route's recipe"
+    if not estimated:
+        return "the route's recipe (amounts read in the cited papers)"
+    if not read:
+        return "the route's recipe (amounts: all estimated)"
+    return f"the route's recipe (amounts: {estimated} of {total} estimated)"
 
 
 def _yield_text(plan: Plan, est: _Estimates) -> str | None:
@@ -219,9 +280,15 @@ def _measure_text(x: ScaledReagent, route: Route) -> str:
     """What is measured out: a mass, a volume, a stock aliquot, or an as-needed target."""
     line = x.line
     if line.as_needed and (x.concentration is not None or line.target):
-        bits = [fmt_condition(x.concentration)] if x.concentration is not None else []
-        bits += [f"to {line.target}"] if line.target else []  # values filled by fill_texts
-        return ", ".join(bits)
+        conc = fmt_condition(x.concentration) if x.concentration is not None else ""
+        if not line.target:
+            return conc
+        # Values filled by fill_texts. "to" only before a value ("to pH 7 ± 0.1"); a target in
+        # words ("drop by drop until ...") follows a colon, or "1 M, to drop by drop" results.
+        target = line.target
+        if _TARGET_VALUE.match(target):
+            return f"{conc}, to {target}" if conc else f"to {target}"
+        return f"{conc}: {target}" if conc else target
     if line.form == "solid" and x.volume is not None and x.concentration is not None:
         return f"{fmt(x.volume)} of {fmt_condition(x.concentration)} stock ({fmt(x.mass)})"
     if line.form == "solution" and x.volume is not None and x.concentration is not None:
@@ -232,8 +299,12 @@ def _measure_text(x: ScaledReagent, route: Route) -> str:
     return fmt(x.mass) if x.mass is not None else ""
 
 
+_TARGET_VALUE = re.compile(r"^(?:pH\b|[-+]?\d)")
+
+
 def _reagent_row(plan: Plan, x: ScaledReagent, est: _Estimates) -> dict[str, str]:
     line = x.line
+    stocked = line.form == "solid" and x.volume is not None  # too little to weigh: an aliquot
     return {
         "id": line.id,
         "label": x.reagent.label,
@@ -241,9 +312,18 @@ def _reagent_row(plan: Plan, x: ScaledReagent, est: _Estimates) -> dict[str, str
         "formula": (x.reagent.formula or "").replace(".", "·"),
         "cas": x.reagent.cas or "",
         "role": line.role,
-        "form": line.form + (f" in {line.medium}" if line.medium else ""),
-        "form_short": line.form,
-        "form_note": f"{line.form} in {line.medium}" if line.medium else "",
+        "form": "solid, dosed as a stock"
+        if stocked
+        else line.form + (f" in {line.medium}" if line.medium else ""),
+        "form_short": "solution" if stocked else line.form,
+        "form_note": (
+            "solid dosed as a stock made up for this plan (see the preparation step)"
+            if stocked
+            else f"{line.form} in {line.medium}"
+            if line.medium
+            else ""
+        ),
+        "concentration": fmt_condition(x.concentration) if x.concentration is not None else "",
         "stage": line.stage,
         "amount": _amount_text(x),
         "measure": _measure_text(x, plan.route),
@@ -251,6 +331,35 @@ def _reagent_row(plan: Plan, x: ScaledReagent, est: _Estimates) -> dict[str, str
         "source": _source_label(plan.route, est, line),
         "note": line.note or "",
     }
+
+
+def _tell_apart(rows: list[dict[str, str]], plan: Plan) -> list[dict[str, str]]:
+    """Rows of one reagent used twice get a tag that tells them apart in the table and its
+    footnotes: the stock concentration where those differ ("NaBH4, 400 mM" and "NaBH4, 40 mM"),
+    else the step that first uses each ("ethanol (work-up, step 10)")."""
+    first_step: dict[str, int] = {}
+    for st in plan.steps:
+        for rid in st.reagents:
+            first_step.setdefault(rid, st.number)
+    groups: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for row in rows:
+        row["tag"] = ""
+        groups.setdefault((row["label"], row["stage"]), []).append(row)
+    for same in groups.values():
+        if len(same) < 2:
+            continue
+        concs = [row["concentration"] for row in same]
+        if all(concs) and len(set(concs)) == len(concs):
+            for row in same:
+                row["tag"] = row["concentration"]
+        else:
+            for row in same:
+                n = first_step.get(row["id"])
+                row["tag"] = f"step {n}" if n is not None else row["id"]
+    for row in rows:
+        bits = ["work-up"] if row["stage"] == "workup" else []
+        row["qualifier"] = ", ".join([*bits, row["tag"]] if row["tag"] else bits)
+    return rows
 
 
 def _step_row(plan: Plan, st: PlanStep, est: _Estimates) -> dict[str, Any]:
@@ -270,10 +379,63 @@ def _condition_row(plan: Plan, c: Condition, est: _Estimates) -> dict[str, Any]:
         "label": c.label,
         "value": _num(c.value) if c.value is not None else (c.text or ""),
         "text": c.text if c.value is not None and c.text else "",
-        "range": (f"{_num(c.range.min)} – {_num(c.range.max)}" if c.range else ""),
+        "range": range_text(c, est),
         "parameter": c.parameter,
         "source": _source_label(plan.route, est, c.value, c),
     }
+
+
+def range_text(c: Condition, est: _Estimates) -> str:
+    """``20 °C – 25 °C (reported)`` or ``(assumed, est. E7)``: a range column must not pass an
+    assumed room-temperature window off as one a paper reported."""
+    if c.range is None:
+        return ""
+    rng = c.range
+    own = rng.estimate or (c.estimate if not rng.source else None)
+    reasons = list(
+        dict.fromkeys(
+            r for n in (rng.min, rng.max) if (r := n.estimate or (own if not n.source else None))
+        )
+    )
+    span = f"{_num(rng.min)} – {_num(rng.max)}"
+    if not reasons:
+        return f"{span} (reported)"
+    marks = sorted((est.mark(x) for x in reasons), key=lambda m: int(m[1:]))
+    return f"{span} (assumed, est. {', '.join(marks)})"
+
+
+def _result_fields(plan: Plan) -> list[dict[str, str]]:
+    """What the chemist fills in after the run: a mass and yield for a solid; for a product kept
+    as a solution or dispersion (nothing is weighed) its volume, absorbance and concentration."""
+    s = plan.scaled
+    t = plan.route.target
+    if t.product_form == "solid":
+        return [
+            {
+                "label": "Product mass obtained",
+                "unit": "",
+                "note": f"expected {fmt(s.product_mass)}" if s.product_mass is not None else "",
+            },
+            {"label": "Yield", "unit": "%", "note": ""},
+        ]
+    band = next((f for f in plan.route.fingerprints if f.kind == "absorption"), None)
+    glow = next((f for f in plan.route.fingerprints if f.kind == "emission"), None)
+    if band is not None:
+        signal = f"Absorbance at {_num(band.values[0])}"
+    elif glow is not None:
+        signal = f"Emission at {_num(glow.values[0])}"
+    else:
+        signal = "Absorbance at the main band"
+    what = "dispersion" if t.product_form == "dispersion" else "solution"
+    return [
+        {"label": f"Product {what} volume", "unit": "mL", "note": ""},
+        {"label": signal, "unit": "", "note": "dilution ______"},
+        {
+            "label": f"{t.metal} concentration",
+            "unit": "mM",
+            "note": f"{fmt(s.metal_amount)} {t.metal} ÷ volume",
+        },
+    ]
 
 
 def _stage_scale(stage: Plan) -> str:

@@ -19,7 +19,7 @@ from nclplan import chemistry
 from nclplan.errors import ScaleError
 from nclplan.models import Num, Reagent, ReagentLine, Route
 from nclplan.safetext import short
-from nclplan.units import Q, U, fmt, magnitude, parse_quantity
+from nclplan.units import Q, U, fmt, fmt_number, magnitude, parse_quantity
 
 if TYPE_CHECKING:
     import pint
@@ -72,7 +72,7 @@ def parse_scale(text: str) -> ScaleRequest:
     kind = "a volume" if q.check("[length] ** 3") else f"a {q.dimensionality}"
     raise ScaleError(
         f"--scale {short(text)!r} is {kind}; give a product mass (50mg), an amount of "
-        "metal (0.4mmol) or a multiple of the published scale (2x)"
+        "metal (0.4mmol) or a multiple of the route's recipe (2x)"
     )
 
 
@@ -361,7 +361,8 @@ def _factor(
                 f"--scale {request.text!r}: {route.target.name} has no defined formula, so a "
                 f"product mass cannot be converted to metal ({route.target.mass_scaling}). "
                 f"Scale by a multiple (--scale 2x) or by metal (--scale "
-                f"{metal_ref_mmol:.3g}mmol is the published amount of {route.target.metal})."
+                f"{metal_ref_mmol:.3g}mmol is the route's amount of {route.target.metal}"
+                f"{_metal_provenance(route)})."
             )
         if expected is None:
             raise ScaleError(
@@ -376,11 +377,27 @@ def _factor(
         raise ScaleError(f"--scale {request.text!r}: gives no usable scale factor")
     if not MIN_FACTOR <= factor <= MAX_FACTOR:
         raise ScaleError(
-            f"--scale {request.text!r} is {factor:.3g} times the published recipe; nclplan plans "
-            f"between {MIN_FACTOR:g}x and {MAX_FACTOR:g}x (published scale: "
-            f"{fmt(metal_ref)} {route.target.metal})"
+            f"--scale {request.text!r} is {_beyond(factor)} times the "
+            f"route's recipe; nclplan plans between {MIN_FACTOR:g}x and {MAX_FACTOR:g}x (the "
+            f"route's scale: {fmt(metal_ref)} {route.target.metal}{_metal_provenance(route)})"
         )
     return factor
+
+
+def _beyond(factor: float) -> str:
+    """``more than 10000`` / ``less than 0.0001``: a refused factor in words, never as hundreds
+    of digits or in scientific notation."""
+    return f"more than {MAX_FACTOR:g}" if factor > MAX_FACTOR else f"less than {MIN_FACTOR:g}"
+
+
+def _metal_provenance(route: Route) -> str:
+    """``, itself an estimate`` where the route's metal amount was not read in a paper: a
+    message must not call an assumed amount "published"."""
+    line = route.metal_line
+    nums = [n for k, n in line.numbers() if k != "purity"]
+    if any(n.estimate or (line.estimate and not n.source) for n in nums):
+        return ", itself an estimate"
+    return ", as read in the cited paper"
 
 
 def _scale_warnings(route: Route, factor: float) -> list[str]:
@@ -388,9 +405,9 @@ def _scale_warnings(route: Route, factor: float) -> list[str]:
     far = factor < WARN_LOW or factor > WARN_HIGH
     if far:
         warnings.append(
-            f"This plan is {factor:.3g} times the published scale: mixing, heat transfer, "
-            "addition rates and work-up volumes do not scale linearly. Try the published scale "
-            "first."
+            f"This plan is {fmt_number(factor, 3, trailing=False)} times the route's scale: "
+            "mixing, heat transfer, addition rates and work-up volumes do not scale linearly. "
+            "Try the route's scale first."
         )
     warnings += [n.text for n in route.scale_notes if n.applies(factor)]
     return warnings

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import pint
 
     from nclplan.bench import Prep
-    from nclplan.models import Condition
+    from nclplan.models import Condition, Num, Provenance, Step
     from nclplan.scale import ScaledReagent, ScaledRoute
     from nclplan.vessel import SizedVessel
 
@@ -29,8 +29,16 @@ class PlanStep:
     ph: float | None
     checkpoint: str | None
     source: str | None
-    estimate: str | None
+    # Every estimate behind what the step prints: its own, its time/temperature/pH, and the
+    # amounts and condition values filled into its text (each reason once, in that order).
+    estimates: tuple[str, ...] = ()
     vessel: str | None = None  # id of the route's vessel the step works in
+    reagents: tuple[str, ...] = ()  # the reagent lines the step names, for cross-references
+
+    @property
+    def estimate(self) -> str | None:
+        """The reasons as one text (the JSON ``estimate`` of a step), or None if all was read."""
+        return "; ".join(self.estimates) or None
 
 
 def describe(s: ScaledReagent) -> str:
@@ -143,8 +151,9 @@ def build_steps(
                 ph=None if step.ph is None else step.ph.value,
                 checkpoint=step.checkpoint,
                 source=step.source,
-                estimate=step.estimate,
+                estimates=_step_reasons(step, by_id, conditions),
                 vessel=current,
+                reagents=tuple(n for n in _PLACEHOLDER.findall(step.text) if n in by_id),
             )
         )
     return steps
@@ -161,8 +170,34 @@ def _prep_step(number: int, p: Prep) -> PlanStep:
         ph=None,
         checkpoint=None,
         source=None,
-        estimate=None,
     )
+
+
+def _reasons(holder: Provenance, nums: list[Num]) -> list[str]:
+    """The estimate reasons of ``nums`` read the way the route counts them (plan.count_provenance):
+    a number's own reason, else its holder's unless the number cites its own source."""
+    out = []
+    for n in nums:
+        reason = n.estimate or (holder.estimate if not n.source else None)
+        if reason:
+            out.append(reason)
+    return out
+
+
+def _step_reasons(
+    step: Step, by_id: dict[str, ScaledReagent], conditions: dict[str, Condition]
+) -> tuple[str, ...]:
+    """Why the numbers a step prints are estimates, where they are (see PlanStep.estimates)."""
+    out = list(step.estimate_reasons())
+    for name in _PLACEHOLDER.findall(step.text):
+        kind, _, key = name.rpartition(":")
+        if not kind and name in by_id:
+            line = by_id[name].line
+            out += _reasons(line, [n for _, n in line.numbers()])
+        elif kind in ("cond", "adjust") and key in conditions:
+            c = conditions[key]
+            out += _reasons(c, [c.value] if c.value is not None else [])
+    return tuple(dict.fromkeys(out))
 
 
 PH_TOLERANCE = 0.1  # what a calibrated pH meter reads reproducibly

@@ -129,7 +129,7 @@ def settings_object(point: list[str]) -> dict[str, float | str]:
 
 def combine(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One shopping list: per reagent (and stock concentration), the totals over all plans."""
-    totals: dict[tuple[str, str, str], dict[str, Any]] = {}
+    totals: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for plan in plans:
         for r in plan["reagents"]:
             if r.get("made_by"):  # an intermediate made by an earlier stage is not bought
@@ -137,6 +137,7 @@ def combine(plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
             conc = r.get("concentration")
             key = (
                 r["formula"] or r["name"],
+                r["name"],  # a grade in the name ("ethanol (absolute)") keeps grades apart
                 r["form"],
                 "" if conc is None else f"{conc['value']:g} {conc['unit']}",
             )

@@ -10,7 +10,7 @@ from rich.markup import escape as _markup_escape
 from rich.panel import Panel
 from rich.table import Table
 
-from nclplan.catalog import Catalog
+from nclplan.catalog import Catalog, same_composition
 from nclplan.models import FAMILY_TITLES, Route, ScaleNote
 from nclplan.plan import count_provenance
 from nclplan.safetext import strip_controls
@@ -62,7 +62,8 @@ def _print_view(v: dict[str, Any]) -> None:
         (
             "Scale:",
             f"{escape(v['scale']['requested'])} ({escape(v['scale']['basis'])}) → "
-            f"{v['scale']['factor']} × published; {escape(v['scale']['metal'])} {t['metal']}",
+            f"{v['scale']['factor']} × {escape(v['scale']['recipe'])}; "
+            f"{escape(v['scale']['metal'])} {t['metal']}",
         ),
         ("Yield:", escape(v["yield"] or "not reported")),
         ("Product:", escape(v["product"])),
@@ -122,6 +123,12 @@ def _print_view(v: dict[str, Any]) -> None:
             "Other routes to this cluster",
             [f"{a['id']}: {a['title']}" for a in v["alternatives"]],
         )
+    if v["same_core"]:
+        _print_list(
+            c,
+            f"Routes to other {v['core']} clusters (other ligands)",
+            [f"{a['id']}: {a['title']}" for a in v["same_core"]],
+        )
 
 
 NARROW = 100  # below this width the reagent table would crush its columns: print a list
@@ -132,7 +139,7 @@ def _print_reagents(c: Console, v: dict[str, Any]) -> None:
     metal = v["target"]["metal"]
     rows = [
         (
-            r["label"] + (" (work-up)" if r["stage"] == "workup" and c.width >= NARROW else ""),
+            r["label"] + _qualifier(r, c.width >= NARROW),
             r["role"] + (", work-up" if r["stage"] == "workup" and c.width < NARROW else ""),
             r["amount"],
             r["measure"],
@@ -221,7 +228,7 @@ def print_list(rows: list[dict[str, Any]]) -> None:
 
 def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     from nclplan import chemistry
-    from nclplan.render import _Estimates, _num, _source_label
+    from nclplan.render import _Estimates, _num, _source_label, range_text
     from nclplan.scale import product_molar_mass
     from nclplan.units import fmt
 
@@ -246,14 +253,14 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
     c.print(escape(route.summary))
     est = _Estimates()  # provenance cells say "est. E1"; the reasons follow the table
     table = Table(title="Parameters and conditions", box=box.SIMPLE_HEAVY, title_justify="left")
-    for col in ("Condition", "Value", "Reported range", "Settable", "Provenance"):
+    for col in ("Condition", "Value", "Range", "Settable", "Provenance"):
         table.add_column(col, overflow="fold")
     for cond in route.conditions:
         value = _num(cond.value) if cond.value else ""
         if cond.text:
             value = (value + " — " if value else "") + cond.text
-        rng = f"{_num(cond.range.min)} – {_num(cond.range.max)}" if cond.range else ""
         prov = _source_label(route, est, cond.value, cond)
+        rng = range_text(cond, est)
         table.add_row(
             escape(cond.label),
             escape(value),
@@ -279,8 +286,13 @@ def print_card(route: Route, cat: Catalog, alternatives: list[Route]) -> None:
             for r in route.references
         ],
     )
-    if alternatives:
-        _print_list(c, "Other routes to this cluster", [a.id for a in alternatives])
+    same = [a.id for a in alternatives if same_composition(a, route)]
+    other = [a.id for a in alternatives if not same_composition(a, route)]
+    if same:
+        _print_list(c, "Other routes to this cluster", same)
+    if other:
+        core = f"{route.target.metal}{route.target.atom_count() or ''}"
+        _print_list(c, f"Routes to other {core} clusters (other ligands)", other)
 
 
 def _route_file(path: str) -> str:
@@ -345,3 +357,9 @@ def print_cluster(report: ClusterReport) -> None:
             f"{i.mz_average:.3f}",
         )
     c.print(table)
+
+
+def _qualifier(row: dict[str, Any], wide: bool) -> str:
+    """`` (work-up, step 10)``: what tells a row apart; "work-up" goes to the role when narrow."""
+    parts = [p for p in row["qualifier"].split(", ") if p and (wide or p != "work-up")]
+    return f" ({', '.join(parts)})" if parts else ""

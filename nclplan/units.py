@@ -313,3 +313,10 @@ def fmt_stated(value: float, unit: str) -> str:
     if unit in ("%", "percent"):
         return f"{fmt_number(value, 3, trailing=False)} %"
     return fmt_condition(Q(value, unit))
+
+
+def article(spoken: str) -> str:
+    """``an`` before a number spoken with a vowel sound (8, 80-89, 11, 18: "an 8.49 mg/mL
+    stock", "an 18 mm mortar"), else ``a``."""
+    whole = spoken.strip().split(".")[0]
+    return "an" if whole.startswith("8") or whole in ("11", "18") else "a"

@@ -147,7 +147,7 @@ class SizedVessel:
                 return f"an {self.noun} (no standard size grinds {mass} well: work in portions)"
             return (
                 f"an {self.noun} of {self.size:g} mm with its pestle "
-                f"(it will take up to about {mass} of solids)"
+                f"(for up to about {mass} of solids over its steps)"
             )
         if self.size is None:
             return (
@@ -173,8 +173,9 @@ class SizedVessel:
             )
         if self.liquid_ml <= 0:
             return name
-        held = f"{'they' if self.count > 1 else 'it'} will hold up to about "
-        held += fmt_in(self.liquid_ml, "mL")
+        # Says what goes in, not what the flask holds: "it will hold up to 10 mL" read as the
+        # capacity of a 25 mL flask.
+        held = f"for up to about {fmt_in(self.liquid_ml, 'mL')} of liquid"
         if self.count > 1:
             each = self.liquid_ml / (self.size * self.count)
             return f"{name} ({held} in all: {each:.0%} full each)"

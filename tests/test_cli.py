@@ -57,7 +57,7 @@ def test_route_table_view(capsys: pytest.CaptureFixture[str]) -> None:
         (["route", "Au25", "--scale", "50mL"], 2, "is a volume"),
         (["route", "Au25", "--scale", "0x"], 2, "positive"),
         (["route", "Au25", "--scale", "-5mg"], 2, "positive"),
-        (["route", "Au25", "--scale", "1e12mg"], 2, "times the published recipe"),
+        (["route", "Au25", "--scale", "1e12mg"], 2, "times the route's recipe"),
         (["route", "Au25", "--route", "nope"], 2, "unknown target or route 'nope'"),
         (["route", "Au25@BSA", "--scale", "50mg"], 2, "--scale 2x"),
         (["route", "Au25", "--yield", "150%"], 2, "at most 100%"),

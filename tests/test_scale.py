@@ -132,7 +132,7 @@ def test_bad_yields(bad: str) -> None:
 
 
 def test_absurd_factor_refused(catalog: Catalog) -> None:
-    with pytest.raises(ScaleError, match="times the published recipe"):
+    with pytest.raises(ScaleError, match="times the route's recipe"):
         scale_route(catalog.routes["au25-pet-thf"], catalog.reagents, parse_scale("1e9mg"))
 
 
