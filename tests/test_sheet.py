@@ -213,7 +213,8 @@ def test_set_ph_says_the_default_is_an_estimate(catalog: Catalog) -> None:
 
 
 def test_far_scale_warning_in_plain_numbers(catalog: Catalog) -> None:
-    plan = make_plan(catalog, "ag44-paste", route_id="ag44-paste", scale="1000x")
+    # ag44-paste, the first example, now refuses past 1x (a scale limit): a route without one
+    plan = make_plan(catalog, "au25-bsa", route_id="au25-bsa", scale="1000x")
     assert any("1000 times the route's scale" in w for w in plan.warnings)
 
 
