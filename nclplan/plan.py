@@ -267,7 +267,8 @@ def _make_plan(
     reported, estimated = count_provenance(published_route)
     parts = [route.purification] if route.purification else []
     used = {line.reagent for line in route.reagents}
-    parts += [_block_text(cat.blocks[block_id], used) for block_id in route.workup]
+    traits = workup_traits(route, cat)
+    parts += [_block_text(cat.blocks[b], used, traits, route.target.metal) for b in route.workup]
     stages = _precursor_stages(cat, scaled, depth, surplus_value) if chain else ()
     if depth == 0 and stages:
         _refuse_circular_chain([*stages], scaled)
@@ -293,14 +294,47 @@ def _make_plan(
     )
 
 
-def _block_text(b: WorkupBlock, used: set[str]) -> str:
-    """A purification block in the words of this route: only what its reagents leave behind."""
-    removes = [*b.removes, *(x for r, xs in b.removes_if_used.items() if r in used for x in xs)]
+def _block_text(b: WorkupBlock, used: set[str], traits: set[str], metal: str) -> str:
+    """A purification block in the words of this route: only what its reagents leave behind,
+    and only the checks that fit its metal, its ligand and its product (see workup_traits)."""
+    removes = [
+        *b.removes,
+        *(x for t, xs in b.removes_when.items() if t in traits for x in xs),
+        *(x for r, xs in b.removes_if_used.items() if r in used for x in xs),
+    ]
     checks = [
+        *(c.rstrip(".") for t, c in b.check_when.items() if t in traits),
         b.check.rstrip("."),
         *(c.rstrip(".") for r, c in b.check_if_used.items() if r in used),
     ]
-    return f"{b.title}: {b.how} Removes {', '.join(removes)}. Check: {'; '.join(checks)}."
+    text = f"{b.title}: {b.how} Removes {', '.join(removes)}. Check: {'; '.join(checks)}."
+    return text.replace("{metal}", metal)
+
+
+def workup_traits(route: Route, cat: Catalog) -> set[str]:
+    """The route's traits that select parts of a purification block (WorkupTrait).
+
+    Read from the route itself rather than declared, so a new route cannot forget them: the
+    target metal; ``thiolate`` when a ligand, the metal precursor or the reductant carries
+    sulfur (a thiol, a disulfide, a thiolate cluster); ``phosphine`` when one carries phosphorus
+    and none sulfur; ``cluster`` when the product has a formula with more than one metal atom
+    (not a polydisperse particle batch, a protein conjugate or a mononuclear complex).
+    """
+    traits = {route.target.metal}
+    formulas = [
+        f
+        for line in route.reagents
+        if line.role in ("ligand", "metal-precursor", "reductant")
+        and (f := cat.reagents[line.reagent].formula) is not None
+    ]
+    if any(chemistry.atoms_of(f, "S") for f in formulas):
+        traits.add("thiolate")
+    elif any(chemistry.atoms_of(f, "P") for f in formulas):
+        traits.add("phosphine")
+    t = route.target
+    if t.formula is not None and chemistry.parse_cluster(t.formula).metal_atoms > 1:
+        traits.add("cluster")
+    return traits
 
 
 def _chain_key(stages: tuple[Plan, ...], chain: bool, surplus: float) -> dict[str, object]:
