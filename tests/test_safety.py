@@ -329,12 +329,12 @@ def test_show_lists_scale_limits_and_note_directions(run_cli) -> None:  # type: 
 
 
 def test_dropwise_fits_the_planned_volume(outcomes: Outcome, catalog: Catalog) -> None:
-    # au11 at 20x: 300 mL "dropwise over 15 min" is 20 mL/min; au25-pet-thf at 0.05x: 13.4 µL
+    # au11 at 20x: 300 mL "dropwise over 15 min" is 20 mL/min; ag15-bsa at 0.05x: 25 µL NaOH
     big = make_plan(catalog, "au11-pph3-nabh4", scale="20x")
     assert any("300 mL dropwise over 15 min" in w and "dropping funnel" in w for w in big.warnings)
-    small = outcomes["au25-pet-thf", "0.05x"]
+    small = outcomes["ag15-bsa", "0.05x"]
     assert isinstance(small, Plan)
-    assert any("13.4 µL dropwise" in w and "one portion" in w for w in small.warnings)
+    assert any("25.0 µL dropwise" in w and "one portion" in w for w in small.warnings)
     for rid, scale, plan in _plans(outcomes):
         if scale == "1x":  # the routes' own recipes add dropwise at a drip rate
             assert not any("dropwise" in w for w in plan.warnings if w.startswith("Step")), rid
