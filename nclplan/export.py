@@ -1,4 +1,4 @@
-"""The JSON contract (schema_version "3"): what notebooks and scripts read from a plan.
+"""The JSON contract (schema_version "4"): what notebooks and scripts read from a plan.
 
 Keys and units are pinned by tests/test_export.py; changing them means bumping SCHEMA_VERSION
 and saying so in CHANGELOG.md.
@@ -22,7 +22,7 @@ from nclplan.steps import PlanStep
 from nclplan.units import Q, magnitude, round_sig, to_json
 from nclplan.vessel import SizedVessel
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 def _num(n: Num | None) -> dict[str, Any] | None:
@@ -245,6 +245,7 @@ def _target(plan: Plan) -> dict[str, Any]:
         "charge": t.charge,
         "counterion": chemistry.hill(t.counterion) if t.counterion else None,
         "isolated_as": t.isolated_as,
+        "product_form": t.product_form,
         "metal": t.metal,
         "metal_atoms": t.atom_count(),
         "molar_mass": to_json(plan.scaled.product_molar_mass),
@@ -423,7 +424,7 @@ def reagents_csv(plan: Plan) -> str:
 
 
 def plan_schema() -> str:
-    """The published JSON Schema of a plan (schema_version "3")."""
+    """The published JSON Schema of a plan (schema_version "4")."""
     from importlib import resources
 
     return resources.files("nclplan").joinpath("plan.schema.json").read_text(encoding="utf-8")

@@ -80,6 +80,10 @@ class Target(_Out):
     charge: int
     counterion: str | None
     isolated_as: str | None
+    product_form: Literal["solid", "solution", "dispersion"] = Field(
+        description="how the product is kept: a weighed solid, or a solution or dispersion "
+        "(no product mass; the Result block asks for volume, absorbance and concentration)"
+    )
     metal: str
     metal_atoms: int | None = Field(
         ge=1,

@@ -105,7 +105,7 @@ def test_output_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_json_from_extension(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "plan.json"
     assert run(["route", "Au25", "-o", str(target)], capsys)[0] == 0
-    assert json.loads(target.read_text())["schema_version"] == "3"
+    assert json.loads(target.read_text())["schema_version"] == "4"
 
 
 def test_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:

@@ -79,7 +79,7 @@ def test_schema_is_strict(catalog: Catalog) -> None:
 
 def test_schema_command(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, out, _ = run(["schema"], capsysbinary)
-    assert code == 0 and json.loads(out)["properties"]["schema_version"]["const"] == "3"
+    assert code == 0 and json.loads(out)["properties"]["schema_version"]["const"] == "4"
 
 
 def test_html_escapes_catalog_text() -> None:

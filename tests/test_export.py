@@ -83,7 +83,7 @@ def test_golden_documents(catalog: Catalog, golden, scale: str, name: str) -> No
 def test_contract_keys_and_units(catalog: Catalog) -> None:
     data = plan_to_dict(make_plan(catalog, "Au25", scale="50mg"))
     assert set(data) == TOP_KEYS
-    assert data["schema_version"] == "3"
+    assert data["schema_version"] == "4"
     assert data["generator"]["name"] == "nclplan"
     assert set(data["route"]) >= {"id", "title", "family", "review_section", "references"}
     ref_keys = {"key", "doi", "doi_confirmed", "citation"}
@@ -158,5 +158,5 @@ def test_plan_id_is_stable_and_depends_on_inputs(catalog: Catalog) -> None:
 def test_json_is_plain_sorted_utf8(catalog: Catalog) -> None:
     text = dumps(plan_to_dict(make_plan(catalog, "Au25")))
     assert text.endswith("}\n")
-    assert json.loads(text)["schema_version"] == "3"
+    assert json.loads(text)["schema_version"] == "4"
     assert "HAuCl4·3H2O" not in text or "\\u00b7" not in text

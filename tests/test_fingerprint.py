@@ -41,7 +41,7 @@ def test_every_plan_exports_fingerprints_in_kind_units(catalog: Catalog) -> None
         if not route.fingerprints:
             continue
         data = plan_to_dict(make_plan(catalog, route.id, route_id=route.id))
-        assert data["schema_version"] == "3"
+        assert data["schema_version"] == "4"
         for f in data["fingerprints"]:
             assert {v["unit"] for v in f["values"]} == {FINGERPRINT_UNITS[f["kind"]]}, route.id
             assert f["charge"] is None or f["kind"] == "mz"

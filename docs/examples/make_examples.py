@@ -1,4 +1,4 @@
-"""Regenerate the synthetic example spectra used in README (``python docs/examples/make_examples.py``).
+"""Regenerate the synthetic example spectra of README: ``python docs/examples/make_examples.py``.
 
 Not measurements: a UV-vis spectrum built from the three bands of [Au25(SC2H4Ph)18]- (400, 450
 and 670 nm, Gaussian, on a falling interband background, with noise) and an ESI mass spectrum
