@@ -125,9 +125,8 @@ def purchases(plan: Plan) -> list[dict[str, Any]]:
         }
         prep = preps.get(x.line.id)
         if prep is not None and prep.weigh_mg is not None:
-            mass = Q(prep.weigh_mg, "mg")
             row["form"] = "liquid" if reagent.density is not None else "solid"
-            row.update(_present(mass=mass, amount=_moles(mass, x)))
+            row.update(_present(mass=Q(prep.weigh_mg, "mg"), amount=_moles(prep.weigh_mg, x)))
             out.append(row)
             if prep.solvent and prep.make_up_ml:
                 name, substance = _medium_name(prep.solvent)
@@ -156,11 +155,12 @@ def purchases(plan: Plan) -> list[dict[str, Any]]:
     return out
 
 
-def _moles(mass: Any, x: ScaledReagent) -> Any:
-    """The amount in a weighed mass, where the line's amount and mass give the molar mass."""
-    if x.amount is None or x.mass is None or magnitude(x.mass, "mg") <= 0:
+def _moles(mass_mg: float, x: ScaledReagent) -> Any:
+    """The amount in a weighed mass, where the line's amount and mass give the molar mass
+    (plain floats: a sweep makes this for every stock of every point)."""
+    if x.amount is None or x.mass is None or (line_mg := magnitude(x.mass, "mg")) <= 0:
         return None
-    return x.amount * (mass / x.mass).to("")
+    return Q(magnitude(x.amount, "mmol") * mass_mg / line_mg, "mmol")
 
 
 def _single(plan: Plan) -> dict[str, Any]:
