@@ -434,6 +434,30 @@ MAX_DROPWISE_ML_MIN = 5.0
 _DROPWISE = re.compile(r"\bdropwise\b|\bdrop by drop\b", re.I)
 
 
+def _dropwise_ml(scaled: ScaledRoute, text: str) -> float:
+    """The volume a step adds, counted from the reagent lines it names."""
+    lines = {s.line.id: s for s in scaled.reagents}
+    added = [lines[n] for n in re.findall(r"\{([^{}:]*)\}", text) if n in lines]
+    return sum(magnitude(s.volume, "mL") for s in added if s.volume is not None)
+
+
+LESS_THAN_TWO_DROPS = "in one portion with a pipette (less than two drops), below the surface"
+
+
+def undropwise(scaled: ScaledRoute) -> ScaledRoute:
+    """A "dropwise" addition of less than two drops says what to do instead, in the step itself
+    (a warning beside a step that still says "dropwise" leaves the chemist two instructions)."""
+    steps = []
+    for step in scaled.route.steps:
+        ml = _dropwise_ml(scaled, step.text) if _DROPWISE.search(step.text) else 0.0
+        if 0 < ml < 2 * DROP_ML:
+            step = step.model_copy(update={"text": _DROPWISE.sub(LESS_THAN_TWO_DROPS, step.text)})
+        steps.append(step)
+    if steps == list(scaled.route.steps):
+        return scaled
+    return replace(scaled, route=scaled.route.model_copy(update={"steps": steps}))
+
+
 def dropwise_warnings(scaled: ScaledRoute, numbers: list[int]) -> list[str]:
     """Steps whose "dropwise" no longer fits the planned volume.
 
@@ -443,13 +467,11 @@ def dropwise_warnings(scaled: ScaledRoute, numbers: list[int]) -> list[str]:
     """
     from nclplan.units import Q
 
-    lines = {s.line.id: s for s in scaled.reagents}
     out = []
     for number, step in zip(numbers, scaled.route.steps, strict=True):
         if not _DROPWISE.search(step.text):
             continue
-        added = [lines[n] for n in re.findall(r"\{([^{}:]*)\}", step.text) if n in lines]
-        ml = sum(magnitude(s.volume, "mL") for s in added if s.volume is not None)
+        ml = _dropwise_ml(scaled, step.text)
         if ml <= 0:
             continue
         minutes = (

@@ -163,7 +163,9 @@ class ReagentHazards:
 
 def unclassified_note(reagent: Reagent) -> str:
     """The words for a reagent without a classification: say so, then what to assume."""
-    return f"no GHS classification on file: {reagent.hazard_note or DEFAULT_ASSUMPTION}"
+    return (
+        f"GHS classification not stated in this plan: {reagent.hazard_note or DEFAULT_ASSUMPTION}"
+    )
 
 
 def reagent_hazards(scaled: ScaledRoute) -> list[ReagentHazards]:
@@ -184,8 +186,8 @@ def hazard_warnings(entries: list[ReagentHazards]) -> list[str]:
     The assumption itself is printed once, on the reagent's line of the hazard section.
     """
     return [
-        f"{e.label} has no GHS classification on file: handle it as its line under Hazards "
-        "says, and read the supplier SDS before use."
+        f"{e.label}: GHS classification not stated in this plan: handle it as its line under "
+        "Hazards says, and read the supplier SDS before use."
         for e in entries
         if not e.classified
     ]
@@ -249,6 +251,10 @@ GAS_T_C, GAS_P_ATM = 25.0, 1.0  # the volume is stated at room conditions
 # most about 5 mmol at once (Au38, Au144 at 1x); twice that is past anything the papers show,
 # and its 40 mmol of H2 (about 1 L at 25 °C) is released in minutes as foam in a half-full flask.
 ONE_PORTION_MAX_MMOL = 10.0
+# Past four times that (up to about 3.9 L of hydrogen within minutes, at 25 °C) one addition is
+# more than a flask in a fume hood is set up for (an estimate, as above): the plan is refused,
+# naming the largest scale that works, and the batch is run as several.
+ONE_PORTION_REFUSE_MMOL = 40.0
 _AT_ONCE = re.compile(r"\bone portion\b|\brapidly\b|\bat once\b|\bquickly\b", re.I)
 
 
@@ -308,6 +314,31 @@ def _leftover(rule: Rule, scaled: ScaledRoute, preps: list[Prep]) -> str:
         f" This plan's stock leaves about {fmt_in(spare_mg, 'mg')} NaBH4{amount} over: quench "
         "it as soon as the addition is done."
     )
+
+
+def check_one_portion(scaled: ScaledRoute) -> None:
+    """Refuse a plan whose step adds more than ONE_PORTION_REFUSE_MMOL NaBH4 at once.
+
+    The route's "in one portion" is its chemistry (a fast, complete reduction), so the step is
+    not rewritten as a slow addition: the batch is split instead.
+    """
+    from nclplan.errors import ScaleLimitError
+
+    lines = {s.line.id: s for s in scaled.reagents if s.line.reagent == "nabh4"}
+    for step in scaled.route.steps:
+        if not _AT_ONCE.search(step.text):
+            continue
+        added = [lines[n] for n in lines if f"{{{n}}}" in step.text]
+        mmol = sum(magnitude(s.amount, "mmol") for s in added if s.amount is not None)
+        if mmol > ONE_PORTION_REFUSE_MMOL:
+            h2 = gas_volume_l(mmol * GAS_SOURCES[0].per_mol)
+            raise ScaleLimitError(
+                f"the route adds its NaBH4 at once, and {fmt(Q(mmol, 'mmol'))} in one portion "
+                f"can give {h2:.1f} L of hydrogen within minutes, more than a flask in a fume "
+                f"hood is set up for (at most {ONE_PORTION_REFUSE_MMOL:g} mmol at once); run "
+                "the batch as several",
+                ONE_PORTION_REFUSE_MMOL / mmol,
+            )
 
 
 def one_portion_warnings(

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from nclplan import chemistry
-from nclplan.bench import Prep, dropwise_warnings, ph_stocks_by_volume, practical
+from nclplan.bench import Prep, dropwise_warnings, ph_stocks_by_volume, practical, undropwise
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, ScaleLimitError, UsageError
 from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
 from nclplan.hazards import (
     build_hazards,
+    check_one_portion,
     hazard_warnings,
     one_portion_warnings,
     reagent_hazards,
@@ -135,6 +136,7 @@ def make_plan(
     scaled = scale_route(fill_texts(applied.route, route), cat.reagents, request, yield_override)
     try:
         check_limits(scaled)
+        check_one_portion(scaled)
         return _make_plan(
             cat,
             route,
@@ -248,7 +250,7 @@ def _make_plan(
         scaled = replace(scaled, warnings=extra + scaled.warnings)
     scaled, preps = practical(scaled)
     vessels, vessel_notes = size_vessels(scaled)
-    scaled = ph_stocks_by_volume(scaled, vessels)
+    scaled = undropwise(ph_stocks_by_volume(scaled, vessels))
     if applied.settings:  # a --set temperature or time may turn a step into open heating
         vessel_notes += open_heating_warnings(route)
     if vessel_notes:

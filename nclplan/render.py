@@ -139,8 +139,11 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
         ],
         "core": f"{r.target.metal}{r.target.atom_count() or ''}",
         "estimates": [
-            {"key": f"E{i}", "text": at_1x(e, s.factor)} for i, e in enumerate(est.reasons, start=1)
+            {"key": f"E{i}", "text": e} for i, e in enumerate(est.reasons, start=1)
         ],
+        # a reason quotes the recipe's own amounts ("0.90 mmol Au"): on a scaled plan, say once
+        # that they are the 1x recipe's (inserting "at 1x" after each number garbled ratios)
+        "reasons_at_1x": s.factor != 1,
         "provenance": {"reported": plan.reported, "estimated": plan.estimated},
         "stage_label": stage_label,
         "stages": [
@@ -206,22 +209,6 @@ def _heading(plan: Plan) -> dict[str, Any]:
         },
         "product": product,
     }
-
-
-# An absolute amount in catalog prose ("0.90 mmol Au", "(5.0 mmol)", "400 mL"), not a
-# concentration ("25 mg/mL") and not one already qualified.
-_ABSOLUTE = re.compile(
-    r"(?<![\w.])(\d+(?:\.\d+)?\s?(?:[mµun]?mol|[mµk]?g|[mµ]?L)\b(?!\s*/)"
-    r"(?!(?: [A-Z][a-z]?\b)?\s+at 1x)(?: [A-Z][a-z]?\b)?)"
-)
-
-
-def at_1x(text: str, factor: float) -> str:
-    """``0.90 mmol at 1x``: an estimate's reason quotes the recipe's own amounts, which beside
-    the scaled amounts of a 0.05x plan read as this plan's; at 1x they are left as written."""
-    if factor == 1:
-        return text
-    return _ABSOLUTE.sub(r"\1 at 1x", text)
 
 
 def _recipe_words(route: Route) -> str:

@@ -66,7 +66,7 @@ def test_unclassified_reagents_warn_in_every_plan(plans: list[Plan]) -> None:
             r = s.reagent
             if r.hazards or r.not_hazardous:
                 continue
-            hits = [w for w in plan.warnings if w.startswith(f"{r.label} has no GHS classif")]
+            hits = [w for w in plan.warnings if w.startswith(f"{r.label}: GHS classification not")]
             assert len(hits) == 1, (plan.route.id, r.label)
             rows = [h for h in render.view(plan)["reagent_hazards"] if h["label"] == r.label]
             assert r.hazard_note and len(rows) == 1 and r.hazard_note in rows[0]["note"]
@@ -75,9 +75,12 @@ def test_unclassified_reagents_warn_in_every_plan(plans: list[Plan]) -> None:
 def test_unclassified_warning_is_in_the_markdown_warnings(catalog: Catalog) -> None:
     md = render.markdown(make_plan(catalog, "au144-pet", route_id="au144-pet"))
     warnings = md.split("## Warnings", 1)[1].split("\n## ", 1)[0]
-    assert "PhC2H4SH has no GHS classification on file" in warnings
+    assert "PhC2H4SH: GHS classification not stated in this plan" in warnings
     hazards_md = md.split("## Hazards", 1)[1].split("\n## ", 1)[0]
-    assert "**PhC2H4SH**: *no GHS classification on file: treat it as harmful" in hazards_md
+    assert (
+        "**PhC2H4SH**: *GHS classification not stated in this plan: treat it as harmful"
+        in hazards_md
+    )
 
 
 def test_no_hazard_twice_in_any_plan(plans: list[Plan]) -> None:
@@ -209,7 +212,7 @@ def test_reagent_without_note_gets_the_default_assumption() -> None:
 def test_json_lists_unclassified_reagent(catalog: Catalog) -> None:
     plan = make_plan(catalog, "au144-pet", route_id="au144-pet")
     pet = [h for h in plan.hazards if h.scope == "reagent" and h.code is None]
-    assert len(pet) == 1 and pet[0].text.startswith("no GHS classification on file")
+    assert len(pet) == 1 and pet[0].text.startswith("GHS classification not stated in this plan")
 
 
 def test_au25_kinetic_doi(catalog: Catalog) -> None:

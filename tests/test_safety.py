@@ -16,9 +16,15 @@ import re
 
 import pytest
 
+from nclplan.bench import _nice_volume
 from nclplan.catalog import Catalog
 from nclplan.errors import ScaleLimitError
-from nclplan.hazards import GAS_SOURCES, ONE_PORTION_MAX_MMOL, gas_volume_l
+from nclplan.hazards import (
+    GAS_SOURCES,
+    ONE_PORTION_MAX_MMOL,
+    ONE_PORTION_REFUSE_MMOL,
+    gas_volume_l,
+)
 from nclplan.models import Route, ScaleLimits, ScaleNote
 from nclplan.plan import Plan, make_plan
 from nclplan.steps import MICRO_ELECTRODE_MIN_ML, STANDARD_ELECTRODE_MIN_ML
@@ -158,29 +164,34 @@ def test_gas_lines_state_the_most_gas_the_plan_can_give(outcomes: Outcome) -> No
     assert seen >= 40
 
 
-def test_large_one_portion_nabh4_additions_are_warned(outcomes: Outcome) -> None:
-    warned = set()
-    for rid, scale, plan in _plans(outcomes):
+def test_large_one_portion_nabh4_additions_are_warned(outcomes: Outcome, catalog: Catalog) -> None:
+    for _rid, scale, plan in _plans(outcomes):
         text = [w for w in plan.warnings if "NaBH4 at once" in w]
         for w in text:
             m = re.search(r"Adding ([\d.]+) mmol NaBH4 at once", w)
-            assert m and float(m.group(1)) > ONE_PORTION_MAX_MMOL, w
+            assert m and ONE_PORTION_MAX_MMOL < float(m.group(1)) <= ONE_PORTION_REFUSE_MMOL, w
             assert "blast shield" in w and "free above" in w
-            warned.add((rid, scale))
         if scale == "1x":
-            assert not text, rid  # no published recipe adds more than 10 mmol at once
+            assert not text, _rid  # no published recipe adds more than 10 mmol at once
     for rid in ("au25-pet-thf", "au38-pet-focusing", "au144-pet", "au-2mbt-focusing"):
-        assert (rid, "20x") in warned
+        # 24-30 mmol at 6x: warned; 80-100 mmol at 20x: refused, naming a scale that plans
+        assert any("NaBH4 at once" in w for w in make_plan(catalog, rid, scale="6x").warnings)
+        refused = outcomes[rid, "20x"]
+        assert isinstance(refused, ScaleLimitError), rid
+        assert "in one portion" in str(refused) and "run the batch as several" in str(refused)
+        m = re.search(r"the largest scale that works is ([\d.]+)x", str(refused))
+        assert m, str(refused)
+        make_plan(catalog, rid, scale=f"{m.group(1)}x")
 
 
-def test_the_quench_line_states_the_nabh4_left_over(outcomes: Outcome) -> None:
-    plan = outcomes["au-4mbt-focusing", "20x"]
-    assert isinstance(plan, Plan)
+def test_the_quench_line_states_the_nabh4_left_over(outcomes: Outcome, catalog: Catalog) -> None:
+    plan = make_plan(catalog, "au-4mbt-focusing", scale="10x")
     prep = next(s.text for s in plan.steps if s.action == "prepare" and "NaBH4" in s.text)
-    assert "make up to 200 mL" in prep and "you need 100 mL" in prep  # a 200 mL flask
+    assert "make up to 100 mL" in prep and "you need 50.0 mL" in prep
     quench = next(h.text for h in plan.hazards if h.text.startswith("Quench leftover NaBH4"))
     m = re.search(r"leaves about ([\d.]+) g NaBH4 \(([\d.]+) mmol\) over", quench)
-    assert m and float(m.group(2)) == pytest.approx(80.0, rel=0.01)  # 200 mL - 100 mL of 0.8 M
+    assert m and float(m.group(2)) == pytest.approx(40.0, rel=0.01)  # 100 mL - 50 mL of 0.8 M
+    assert _nice_volume(110.0) == 200.0  # 200 mL volumetric flasks (ISO 1042)
 
 
 # 3. Least fill ------------------------------------------------------------------------------
@@ -333,8 +344,10 @@ def test_dropwise_fits_the_planned_volume(outcomes: Outcome, catalog: Catalog) -
     big = make_plan(catalog, "au11-pph3-nabh4", scale="20x")
     assert any("300 mL dropwise over 15 min" in w and "dropping funnel" in w for w in big.warnings)
     small = outcomes["ag15-bsa", "0.05x"]
-    assert isinstance(small, Plan)
-    assert any("25.0 µL dropwise" in w and "one portion" in w for w in small.warnings)
+    assert isinstance(small, Plan)  # the step itself says what to do instead of "dropwise"
+    step = next(s.text for s in small.steps if s.action == "reduce")
+    assert "dropwise" not in step and "in one portion with a pipette (less than two drops)" in step
+    assert not any("dropwise: that is less than two drops" in w for w in small.warnings)
     for rid, scale, plan in _plans(outcomes):
         if scale == "1x":  # the routes' own recipes add dropwise at a drip rate
             assert not any("dropwise" in w for w in plan.warnings if w.startswith("Step")), rid

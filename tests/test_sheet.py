@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from nclplan import render
 from nclplan.catalog import Catalog, load_catalog
 from nclplan.plan import make_plan
 from nclplan.render import markdown, views
@@ -77,15 +78,13 @@ def test_result_block_asks_only_what_can_be_filled_in(catalog: Catalog, route_id
         assert "mL" in block and "concentration" in block
 
 
-def test_estimate_amounts_are_said_to_be_at_1x() -> None:
-    from nclplan.render import at_1x
-
-    text = "widely quoted amount (0.90 mmol Au); 10 mmol, 25 mg/mL stock, 1 M NaOH, 400 mL"
-    assert at_1x(text, 1) == text
-    out = at_1x(text, 0.05)
-    assert "0.90 mmol Au at 1x" in out and "10 mmol at 1x" in out and "400 mL at 1x" in out
-    assert "25 mg/mL stock" in out and "1 M NaOH" in out
-    assert at_1x(out, 0.05) == out  # never twice
+def test_estimate_amounts_are_said_to_be_at_1x(catalog: Catalog) -> None:
+    # once, above the reasons, on a scaled plan; never inserted into a reason's own words
+    text = render.markdown(make_plan(catalog, "au55-pph3-b2h6", scale="0.5x"))
+    assert "those of the route's recipe at 1x, not of this plan" in text
+    assert "1 mmol Au(I) takes up 0.89 mmol e−" in text and "at 1x(I)" not in text
+    one = render.markdown(make_plan(catalog, "au55-pph3-b2h6", chain=False))
+    assert "not of this plan" not in one
 
 
 @pytest.mark.parametrize("route_id", ROUTES)
