@@ -186,6 +186,17 @@ def parse_charge(text: str) -> tuple[str, int]:
 
 
 @lru_cache(maxsize=1024)
+def core_size(text: str) -> int:
+    """The metal atom count of a cluster formula (``Au25(PET)18`` -> 25), read without
+    validating its ligands: a target lookup asks it of every route, and a full parse (molmass)
+    of each formula cost more than the rest of the lookup. Catalog checks parse them fully."""
+    m = _CLUSTER_RE.match(parse_charge(text)[0].replace(" ", ""))
+    if not m:
+        return parse_cluster(text).metal_atoms  # raises the parser's own message
+    return int(m.group("n")) if m.group("n") else 1
+
+
+@lru_cache(maxsize=1024)
 def parse_cluster(text: str) -> Cluster:
     """Read ``Au25(PET)18``, ``[Au25(SC2H4Ph)18]-`` or ``Ag29(BDT)12(TPP)4 3-``."""
     body, charge = parse_charge(text)

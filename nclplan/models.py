@@ -420,7 +420,7 @@ class Target(_Strict):
 
         if self.metal_atoms is not None or self.formula is None:
             return self.metal_atoms
-        return chemistry.parse_cluster(self.formula).metal_atoms
+        return chemistry.core_size(self.formula)
 
     @model_validator(mode="after")
     def _consistent(self) -> Target:
