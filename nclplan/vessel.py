@@ -182,7 +182,10 @@ class SizedVessel:
         held = f"for up to about {fmt_in(self.liquid_ml, 'mL')} of liquid"
         if self.count > 1:
             each = self.liquid_ml / (self.size * self.count)
-            return f"{name} ({held} in all: {each:.0%} full each)"
+            return (
+                f"{name} ({held} in all: {each:.0%} full each; share the batch equally between "
+                "them and treat each alike in the steps below)"
+            )
         return f"{name} ({held}: {self.liquid_ml / self.size:.0%} full)"
 
     def later_use(self) -> str:
@@ -288,8 +291,11 @@ def _refuse_too_little(v: SizedVessel) -> None:
         return
     size = f"{kind.sizes[0]:g} {'mm' if v.kind == 'mortar' else 'mL'}"
     refluxed = " and reflux" if v.condenser and "reflux" not in kind.what else ""
+    shown = fmt_in(held, unit)
+    if shown == fmt_in(least, unit):  # "would take 20.0 mg ... needs at least 20.0 mg"
+        shown = f"{held:.4g} {unit}"
     raise ScaleLimitError(
-        f"the {v.label or v.noun} would {verb} {fmt_in(held, unit)} {what}, too little to "
+        f"the {v.label or v.noun} would {verb} {shown} {what}, too little to "
         f"{kind.what}{refluxed} even in the smallest {kind.noun} ({size}, which needs at least "
         f"{fmt_in(least, unit)})",
         least / held,
