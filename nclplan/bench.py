@@ -403,6 +403,28 @@ def ph_stocks_by_volume(scaled: ScaledRoute, vessels: list[SizedVessel]) -> Scal
     return replace(scaled, reagents=out)
 
 
+def without_unused_ph_reagents(scaled: ScaledRoute) -> ScaledRoute:
+    """Leave out a pH condition's acid where the set pH lies above the mixture's known pH
+    before adjustment (and its base where below): ``{adjust:...}`` names only the one it needs,
+    so the other would be a row the chemist prepares for nothing. A line a step also names
+    itself, or that another condition uses, stays."""
+    named = {n for step in scaled.route.steps for n in re.findall(r"\{([^{}:]*)\}", step.text)}
+    unused: set[str] = set()
+    used: set[str] = set()
+    for c in scaled.route.conditions:
+        if c.value is None or c.before is None:
+            used |= {x for x in (c.base, c.acid) if x}
+            continue
+        up, down = c.value.value > c.before.value, c.value.value < c.before.value
+        for line, needed in ((c.base, up), (c.acid, down)):
+            if line:
+                (used if needed or not (up or down) else unused).add(line)
+    drop = unused - used - named
+    if not drop:
+        return scaled
+    return replace(scaled, reagents=[s for s in scaled.reagents if s.line.id not in drop])
+
+
 def adjusted_volumes(route: Route, vessels: list[SizedVessel]) -> dict[str, float]:
     """The least liquid (mL) each as-needed line is added to, in the steps that name it.
 

@@ -12,7 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from nclplan import chemistry
-from nclplan.bench import Prep, dropwise_warnings, ph_stocks_by_volume, practical, undropwise
+from nclplan.bench import (
+    Prep,
+    dropwise_warnings,
+    ph_stocks_by_volume,
+    practical,
+    undropwise,
+    without_unused_ph_reagents,
+)
 from nclplan.catalog import Catalog, resolve
 from nclplan.errors import NclplanError, ScaleLimitError, UsageError
 from nclplan.hazards import HazardItem as HazardItem  # re-exported: plans are made of them
@@ -248,7 +255,7 @@ def _make_plan(
     extra = [f"Expected product: {e}" for e in applied.expected] + applied.warnings
     if extra:
         scaled = replace(scaled, warnings=extra + scaled.warnings)
-    scaled, preps = practical(scaled)
+    scaled, preps = practical(without_unused_ph_reagents(scaled))
     vessels, vessel_notes = size_vessels(scaled)
     scaled = undropwise(ph_stocks_by_volume(scaled, vessels))
     if applied.settings:  # a --set temperature or time may turn a step into open heating

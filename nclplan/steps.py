@@ -231,8 +231,9 @@ def adjust_text(
     assert cond.value is not None
     tool, tolerance = ph_instrument(volume_ml)
     target = f"{fmt_stated(cond.value.value, '')} ± {tolerance:g}"
-    base = describe(by_id[cond.base]) if cond.base else None
-    acid = describe(by_id[cond.acid]) if cond.acid else None
+    # a line the plan left out (not needed on this side of the pH) is not offered
+    base = describe(by_id[cond.base]) if cond.base in by_id else None
+    acid = describe(by_id[cond.acid]) if cond.acid in by_id else None
     if cond.before is not None:
         if cond.value.value > cond.before.value and base:
             return f"raise the pH to {target} ({tool}) with {base}, dropwise"

@@ -108,3 +108,25 @@ def test_the_default_products_yield_does_not_carry_over(cat: Catalog) -> None:
     plan = make_plan(cat, "ph-route", settings=["pH=10"])
     assert plan.scaled.expected_yield is None
     assert any("yield was reported for" in w for w in plan.warnings)
+
+
+def test_a_ph_adjustment_lists_only_the_reagent_it_needs(cat: Catalog) -> None:
+    # Every route whose pH condition knows the mixture's pH before adjustment: the plan lists
+    # the base when it raises the pH and the acid when it lowers it, never the other one, and
+    # the adjusting step names what it lists (au25-cys-co at pH 11 and, set, at pH 2).
+    checked = 0
+    for route in cat.route_list():
+        for c in route.conditions:
+            if c.before is None or c.value is None or not (c.base and c.acid):
+                continue
+            for value in (c.before.value + 1, c.before.value - 1):
+                if value <= 0:
+                    continue
+                plan = make_plan(cat, route.id, route_id=route.id, settings=[f"{c.name}={value:g}"])
+                rows = {s.line.id for s in plan.scaled.reagents}
+                needed, unneeded = (c.base, c.acid) if value > c.before.value else (c.acid, c.base)
+                assert needed in rows and unneeded not in rows, (route.id, value)
+                name = next(s.reagent.label for s in plan.scaled.reagents if s.line.id == needed)
+                assert any(name in st.text and "pH" in st.text for st in plan.steps), route.id
+                checked += 1
+    assert checked >= 4  # the CO routes and their kind
