@@ -481,14 +481,10 @@ def undropwise(scaled: ScaledRoute) -> ScaledRoute:
 
 
 def dropwise_warnings(scaled: ScaledRoute, numbers: list[int]) -> list[str]:
-    """Steps whose "dropwise" no longer fits the planned volume.
-
-    Scaled up, 300 mL "dropwise over 15 min" is a stream (use a dropping funnel and keep the
-    time); scaled down, 13 µL is less than a drop (add it in one portion with a pipette, under
-    the surface). ``numbers`` are the plan's step numbers of the route's steps.
+    """Steps whose "dropwise" is a stream at the planned volume (300 mL "dropwise over 15 min"):
+    use a dropping funnel. Less than two drops the step itself rewords (``undropwise``, which runs
+    first). ``numbers`` are the plan's step numbers of the route's steps.
     """
-    from nclplan.units import Q
-
     out = []
     for number, step in zip(numbers, scaled.route.steps, strict=True):
         if not _DROPWISE.search(step.text):
@@ -501,13 +497,7 @@ def dropwise_warnings(scaled: ScaledRoute, numbers: list[int]) -> list[str]:
             if step.duration is None
             else magnitude(Q(step.duration.value, step.duration.unit), "min")
         )
-        if ml < 2 * DROP_ML:
-            out.append(
-                f"Step {number} adds {fmt_in(ml, 'mL')} dropwise: that is less than two drops; "
-                "add it in one portion with a pipette, below the surface of the stirred "
-                "solution."
-            )
-        elif minutes and ml / minutes > MAX_DROPWISE_ML_MIN:
+        if minutes and ml / minutes > MAX_DROPWISE_ML_MIN:
             least = ml / MAX_DROPWISE_ML_MIN
             out.append(
                 f"Step {number} adds {fmt_in(ml, 'mL')} dropwise over {minutes:g} min: "

@@ -730,7 +730,7 @@ def same_composition(a: Route, b: Route) -> bool:
 
     try:
         return chemistry.hill(ta.formula) == chemistry.hill(tb.formula)
-    except Exception:  # a formula the library cannot read matches nothing
+    except UsageError:  # a formula the library cannot read matches nothing
         return False
 
 

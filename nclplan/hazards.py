@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from nclplan.errors import ScaleLimitError
 from nclplan.models import Hazard, Reagent, Route
 from nclplan.scale import ScaledRoute
 from nclplan.units import Q, fmt, fmt_in, magnitude
@@ -316,20 +317,27 @@ def _leftover(rule: Rule, scaled: ScaledRoute, preps: list[Prep]) -> str:
     )
 
 
+def _at_once(scaled: ScaledRoute) -> list[tuple[int, float]]:
+    """(index of the route step, mmol) for each step that adds NaBH4 in one portion."""
+    lines = {s.line.id: s for s in scaled.reagents if s.line.reagent == "nabh4"}
+    out = []
+    for i, step in enumerate(scaled.route.steps):
+        if not _AT_ONCE.search(step.text):
+            continue
+        added = [lines[n] for n in lines if f"{{{n}}}" in step.text]
+        mmol = sum(magnitude(s.amount, "mmol") for s in added if s.amount is not None)
+        if mmol > 0:
+            out.append((i, mmol))
+    return out
+
+
 def check_one_portion(scaled: ScaledRoute) -> None:
     """Refuse a plan whose step adds more than ONE_PORTION_REFUSE_MMOL NaBH4 at once.
 
     The route's "in one portion" is its chemistry (a fast, complete reduction), so the step is
     not rewritten as a slow addition: the batch is split instead.
     """
-    from nclplan.errors import ScaleLimitError
-
-    lines = {s.line.id: s for s in scaled.reagents if s.line.reagent == "nabh4"}
-    for step in scaled.route.steps:
-        if not _AT_ONCE.search(step.text):
-            continue
-        added = [lines[n] for n in lines if f"{{{n}}}" in step.text]
-        mmol = sum(magnitude(s.amount, "mmol") for s in added if s.amount is not None)
+    for _, mmol in _at_once(scaled):
         if mmol > ONE_PORTION_REFUSE_MMOL:
             h2 = gas_volume_l(mmol * GAS_SOURCES[0].per_mol)
             raise ScaleLimitError(
@@ -349,17 +357,12 @@ def one_portion_warnings(
     ``numbers`` are the plan's step numbers of the route's steps (preparations come between).
     """
     sized = {v.id: v for v in vessels}
-    lines = {s.line.id: s for s in scaled.reagents if s.line.reagent == "nabh4"}
+    steps = scaled.route.steps
     out = []
-    current = None
-    for number, step in zip(numbers, scaled.route.steps, strict=True):
-        current = step.vessel or current
-        if not _AT_ONCE.search(step.text):
-            continue
-        added = [lines[n] for n in lines if f"{{{n}}}" in step.text]
-        mmol = sum(magnitude(s.amount, "mmol") for s in added if s.amount is not None)
+    for i, mmol in _at_once(scaled):
         if mmol <= ONE_PORTION_MAX_MMOL:
             continue
+        current = next((st.vessel for st in reversed(steps[: i + 1]) if st.vessel), None)
         v = sized.get(current) if current else None
         room = ""
         if v is not None and v.size is not None:
@@ -371,7 +374,7 @@ def one_portion_warnings(
             )
         h2 = mmol * GAS_SOURCES[0].per_mol
         out.append(
-            f"Adding {fmt(Q(mmol, 'mmol'))} NaBH4 at once (step {number}) can give up to "
+            f"Adding {fmt(Q(mmol, 'mmol'))} NaBH4 at once (step {numbers[i]}) can give up to "
             f"{fmt_in(gas_volume_l(h2) * 1000, 'mL')} of hydrogen in minutes, with a foam "
             f"surge{room}. Add it behind a blast shield in the fume hood, in a flask at most a "
             f"third full, or split the batch so that no addition exceeds "

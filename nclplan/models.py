@@ -122,6 +122,13 @@ MIN_MAGNITUDE, MAX_MAGNITUDE = 1e-12, 1e12  # any catalog number outside is a ty
 _NUM_RE = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
+def reason_of(num: Provenance, fallback: str | None) -> str | None:
+    """Why ``num`` is an estimate, or None where it was read: its own reason, else ``fallback``
+    (its holder's) unless the number cites its own source. The one rule by which provenance is
+    counted (plan.count_provenance), marked on steps and ranges, and worded on the scale line."""
+    return num.estimate or (fallback if not num.source else None)
+
+
 class Num(Provenance):
     """A reported or estimated number with a unit (``unit: ""`` for pH and ratios).
 

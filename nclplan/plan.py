@@ -30,7 +30,7 @@ from nclplan.hazards import (
     one_portion_warnings,
     reagent_hazards,
 )
-from nclplan.models import Route, WorkupBlock
+from nclplan.models import Route, WorkupBlock, reason_of
 from nclplan.params import Applied, apply_settings, fill_texts, parse_settings
 from nclplan.scale import ScaledRoute, ScaleRequest, parse_scale, parse_yield, scale_route
 from nclplan.steps import PlanStep, build_steps
@@ -106,8 +106,7 @@ def plan_id(
 def count_provenance(route: Route) -> tuple[int, int]:
     reported = estimated = 0
     for _, prov, num in route.provenance_walk():
-        est = num.estimate or (prov.estimate if prov and not num.source else None)
-        if est:
+        if reason_of(num, prov.estimate if prov else None):
             estimated += 1
         else:
             reported += 1
@@ -341,7 +340,7 @@ def workup_traits(route: Route, cat: Catalog) -> set[str]:
     elif any(chemistry.atoms_of(f, "P") for f in formulas):
         traits.add("phosphine")
     t = route.target
-    if t.formula is not None and chemistry.parse_cluster(t.formula).metal_atoms > 1:
+    if t.formula is not None and chemistry.core_size(t.formula) > 1:
         traits.add("cluster")
     return traits
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from nclplan import chemistry, fingerprint, hazards
 from nclplan.catalog import same_composition
-from nclplan.models import FAMILY_TITLES, Condition, Num, Route
+from nclplan.models import FAMILY_TITLES, Condition, Num, Route, reason_of
 from nclplan.steps import PlanStep, step_conditions
 from nclplan.units import Q, fmt, fmt_condition, fmt_number, fmt_stated
 
@@ -138,9 +138,7 @@ def view(plan: Plan, stage_label: str = "") -> dict[str, Any]:
             {"id": a.id, "title": a.title} for a in plan.alternatives if not same_composition(a, r)
         ],
         "core": f"{r.target.metal}{r.target.atom_count() or ''}",
-        "estimates": [
-            {"key": f"E{i}", "text": e} for i, e in enumerate(est.reasons, start=1)
-        ],
+        "estimates": [{"key": f"E{i}", "text": e} for i, e in enumerate(est.reasons, start=1)],
         # a reason quotes the recipe's own amounts ("0.90 mmol Au"): on a scaled plan, say once
         # that they are the 1x recipe's (inserting "at 1x" after each number garbled ratios)
         "reasons_at_1x": s.factor != 1,
@@ -224,7 +222,7 @@ def _recipe_words(route: Route) -> str:
         for key, num in line.numbers():
             if key == "purity":
                 continue
-            if num.estimate or (line.estimate and not num.source):
+            if reason_of(num, line.estimate):
                 estimated += 1
             else:
                 read += 1
@@ -378,12 +376,8 @@ def range_text(c: Condition, est: _Estimates) -> str:
     if c.range is None:
         return ""
     rng = c.range
-    own = rng.estimate or (c.estimate if not rng.source else None)
-    reasons = list(
-        dict.fromkeys(
-            r for n in (rng.min, rng.max) if (r := n.estimate or (own if not n.source else None))
-        )
-    )
+    own = reason_of(rng, c.estimate)  # the range's own reason, else the condition's
+    reasons = list(dict.fromkeys(r for n in (rng.min, rng.max) if (r := reason_of(n, own))))
     span = f"{_num(rng.min)} – {_num(rng.max)}"
     if not reasons:
         return f"{span} (reported)"

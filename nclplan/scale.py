@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from nclplan import chemistry
 from nclplan.errors import ScaleError
-from nclplan.models import Num, Reagent, ReagentLine, Route
+from nclplan.models import Num, Reagent, ReagentLine, Route, reason_of
 from nclplan.safetext import short
 from nclplan.units import Q, U, fmt, fmt_number, magnitude, parse_quantity
 
@@ -395,7 +395,7 @@ def _metal_provenance(route: Route) -> str:
     message must not call an assumed amount "published"."""
     line = route.metal_line
     nums = [n for k, n in line.numbers() if k != "purity"]
-    if any(n.estimate or (line.estimate and not n.source) for n in nums):
+    if any(reason_of(n, line.estimate) for n in nums):
         return ", itself an estimate"
     return ", as read in the cited paper"
 

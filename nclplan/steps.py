@@ -176,12 +176,9 @@ def _prep_step(number: int, p: Prep) -> PlanStep:
 def _reasons(holder: Provenance, nums: list[Num]) -> list[str]:
     """The estimate reasons of ``nums`` read the way the route counts them (plan.count_provenance):
     a number's own reason, else its holder's unless the number cites its own source."""
-    out = []
-    for n in nums:
-        reason = n.estimate or (holder.estimate if not n.source else None)
-        if reason:
-            out.append(reason)
-    return out
+    from nclplan.models import reason_of
+
+    return [r for n in nums if (r := reason_of(n, holder.estimate))]
 
 
 def _step_reasons(

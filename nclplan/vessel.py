@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nclplan.errors import ScaleLimitError
-from nclplan.units import fmt_in, magnitude
+from nclplan.units import article, fmt_in, magnitude
 
 if TYPE_CHECKING:
     from nclplan.models import Route, Step, Vessel
@@ -195,8 +195,7 @@ class SizedVessel:
 
 def _article(size: float | None) -> str:
     """``a 25 mL``, ``an 8 mL``, ``an 18 mm``: the article as the number is spoken."""
-    text = f"{size:g}" if size is not None else ""
-    return "an " if text.startswith("8") or text.split(".")[0] in ("11", "18") else "a "
+    return article(f"{size:g}" if size is not None else "") + " "
 
 
 _NAMES = re.compile(r"\{([^{}:]*)\}")
@@ -552,7 +551,7 @@ _NEVER_OPEN = ("sealed-vial", "centrifuge-tube", "centrifuge-bottle", "mortar")
 
 
 def open_volatile_warnings(scaled: ScaledRoute, numbers: list[int]) -> list[str]:
-    """Steps that keep a volatile solvent in an open vessel for an hour or more, unheated.
+    """Steps that keep a volatile solvent in an open vessel for OPEN_STIR_HOURS or more, unheated.
 
     The open-heating rule covers heated steps; here the step stands or stirs at room
     temperature (48 h of THF "open to air" while NaBH4 still gives off hydrogen). The fitting
